@@ -1,0 +1,101 @@
+# microGPT, the book. `make book` renders it, `make test` checks every chapter.
+# Every target installs what it needs: node_modules from package-lock.json, .venv from
+# requirements.txt, and the tslab kernel registered inside .venv (nothing in your home folder).
+
+SHELL := bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+NPM_OK   := node_modules/.installed
+VENV_OK  := $(VENV)/.installed
+KERNEL   := $(VENV)/share/jupyter/kernels/tslab/kernel.json
+PREREQS  := .make/prereqs
+BUILT    := lib/dist/.built
+TSNODE   := TS_NODE_TRANSPILE_ONLY=1 node_modules/.bin/ts-node --project tsconfig.json
+LIB_SRC  := $(wildcard lib/*.ts lib/cli/*.ts) lib/tsconfig.json tsconfig.base.json
+# Jupyter finds the kernel in .venv only; keep its other files out of the home folder too.
+export JUPYTER_PLATFORM_DIRS := 1
+export JUPYTER_CONFIG_DIR := $(CURDIR)/$(VENV)/etc/jupyter
+export JUPYTER_DATA_DIR := $(CURDIR)/$(VENV)/share/jupyter
+export IPYTHONDIR := $(CURDIR)/$(VENV)/etc/ipython
+
+CHAPTER ?=
+ifeq ($(CHAPTER),)
+NOTEBOOKS := $(sort $(wildcard chapters/*.ipynb))
+TESTS     :=
+else
+NOTEBOOKS := $(wildcard chapters/$(CHAPTER)-*.ipynb)
+TESTS     := $(wildcard tests/$(CHAPTER)-*.test.ts)
+endif
+
+.PHONY: help setup lib build check typecheck vitest notebooks test book lab train bench clean
+
+help:
+	@echo "make book   render the book (HTML under book/_build/html)"
+	@echo "make test   check every chapter (make test CHAPTER=03 checks one)"
+	@echo "make lab    open the chapters in JupyterLab with the TypeScript kernel"
+	@echo "make train  train the default model from the command line"
+	@echo "make lib    regenerate lib/ from the chapters' exported cells"
+	@echo "make bench  measure training speed"
+
+$(PREREQS): scripts/check-prereqs.sh
+	@bash scripts/check-prereqs.sh
+	@mkdir -p $(@D) && touch $@
+
+$(NPM_OK): package.json package-lock.json lib/package.json $(PREREQS)
+	npm ci --no-audit --no-fund
+	@touch $@
+
+$(VENV_OK): requirements.txt $(PREREQS)
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(KERNEL): $(VENV_OK) $(NPM_OK)
+	node_modules/.bin/tslab install --python=$(PY) --sys-prefix --binary="$(CURDIR)/node_modules/.bin/tslab" >/dev/null
+	@test -f $@ || { echo "the tslab kernel was not registered in $(VENV)" >&2; exit 1; }
+
+setup: $(NPM_OK) $(KERNEL)
+
+lib: $(NPM_OK)
+	$(TSNODE) scripts/export-lib.ts
+	@$(MAKE) --no-print-directory build
+
+$(BUILT): $(NPM_OK) $(LIB_SRC)
+	node_modules/.bin/tsc -p lib/tsconfig.json
+	@touch $@
+
+build: $(BUILT)
+
+check: $(NPM_OK)
+	$(TSNODE) scripts/export-lib.ts --check
+
+typecheck: $(BUILT)
+	node_modules/.bin/tsc -p tsconfig.json
+
+vitest: $(BUILT)
+	node_modules/.bin/vitest run $(TESTS)
+
+notebooks: $(BUILT) $(KERNEL)
+	$(PY) scripts/run-notebooks.py $(NOTEBOOKS)
+
+test: check typecheck vitest notebooks
+	@echo "make test: all checks passed"
+
+book: $(BUILT) $(KERNEL)
+	$(PY) scripts/build-book.py
+
+lab: $(BUILT) $(KERNEL)
+	$(VENV)/bin/jupyter lab --notebook-dir=chapters
+
+train: $(BUILT)
+	node lib/bin/microgpt.js train $(ARGS)
+
+bench: $(BUILT)
+	node scripts/bench.js
+
+clean:
+	rm -rf book/_build lib/dist .make
