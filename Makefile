@@ -14,6 +14,7 @@ VENV_OK  := $(VENV)/.installed
 KERNEL   := $(VENV)/share/jupyter/kernels/tslab/kernel.json
 PREREQS  := .make/prereqs
 BUILT    := lib/dist/.built
+TSC      := node node_modules/typescript/bin/tsc
 TSNODE   := TS_NODE_TRANSPILE_ONLY=1 node_modules/.bin/ts-node --project tsconfig.json
 LIB_SRC  := $(wildcard lib/*.ts lib/cli/*.ts) lib/tsconfig.json tsconfig.base.json
 # Jupyter finds the kernel in .venv only; keep its other files out of the home folder too.
@@ -65,7 +66,7 @@ lib: $(NPM_OK)
 	@$(MAKE) --no-print-directory build
 
 $(BUILT): $(NPM_OK) $(LIB_SRC)
-	node_modules/.bin/tsc -p lib/tsconfig.json
+	$(TSC) -p lib/tsconfig.json
 	@touch $@
 
 build: $(BUILT)
@@ -73,8 +74,9 @@ build: $(BUILT)
 check: $(NPM_OK)
 	$(TSNODE) scripts/export-lib.ts --check
 
+# lib/ is type-checked (strict) by its own build; this checks tests and scripts against it.
 typecheck: $(BUILT)
-	node_modules/.bin/tsc -p tsconfig.json
+	$(TSC) -p tsconfig.json
 
 vitest: $(BUILT)
 	node_modules/.bin/vitest run $(TESTS)
@@ -86,7 +88,9 @@ test: check typecheck vitest notebooks
 	@echo "make test: all checks passed"
 
 book: $(BUILT) $(KERNEL)
-	$(PY) scripts/build-book.py
+	@rm -rf book/_build/html
+	$(VENV)/bin/jupyter-book build . --path-output book --warningiserror --nitpick --keep-going
+	@echo "The book is at book/_build/html/index.html"
 
 lab: $(BUILT) $(KERNEL)
 	$(VENV)/bin/jupyter lab --notebook-dir=chapters
