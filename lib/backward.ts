@@ -3,10 +3,11 @@
 // %% ../chapters/04-backward.ipynb 3
 import { Value } from "./value";
 
+// %% ../chapters/04-backward.ipynb 10
 /** Each search takes a fresh stamp, so no node needs clearing between searches. */
 let searchStamp = 0;
 
-// %% ../chapters/04-backward.ipynb 4
+// %% ../chapters/04-backward.ipynb 11
 /**
  * Every node reachable from root, each once, children before parents: the post-order of a
  * depth-first search that visits children in order. Iterative, so deep graphs do not overflow
@@ -39,14 +40,16 @@ export function topoOrder(root: Value): Value[] {
   return order;
 }
 
+// %% ../chapters/04-backward.ipynb 16
 /** Sets d(root)/d(node) into every node's grad, adding to what is there. */
 export function backward(root: Value): void {
   const order = topoOrder(root);
   root.grad = 1;
   for (let n = order.length - 1; n >= 0; n--) {
     const v = order[n];
+    const grad = v.grad; // a node is never its own child, so this stays fixed in the loop
     const children = v.children;
     const local = v.localGrads;
-    for (let j = 0; j < children.length; j++) children[j].grad += local[j] * v.grad;
+    for (let j = 0; j < children.length; j++) children[j].grad += local[j] * grad;
   }
 }
