@@ -1,0 +1,197 @@
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { describe, expect, it } from "vitest";
+import {
+  InputError,
+  createFastModel,
+  createModel,
+  createRandom,
+  defaultConfig,
+  defaultCorpus,
+  fastFromModel,
+  fastLossAndGrad,
+  fastSampleMany,
+  fastToModel,
+  lossAndGrads,
+  makeConfig,
+  parameterLayout,
+  prepareRun,
+  runFast,
+  sampleMany,
+  train,
+  trainFast,
+  trainingTokens,
+  type Config,
+  type Random,
+} from "microgpt";
+
+interface Reference {
+  docs: number;
+  vocab_size: number;
+  params: number;
+  losses: number[];
+  samples: string[];
+}
+const reference = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "reference-default-seed42.json"), "utf8")) as Reference;
+
+const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+
+/**
+ * Gradient tolerance: |fast - value| <= 1e-12 * max(|fast|, |value|, M), where M is the largest
+ * |gradient| of the same matrix (Value engine). A plain relative 1e-12 for ordinary entries; an
+ * entry that is nearly zero because its terms cancel is compared on its matrix's scale, since the
+ * two engines add the same terms in different orders.
+ */
+function worstGradientError(config: Config, docs: string[], doc: string): { loss: [number, number]; worst: number; where: string } {
+  const run = prepareRun(docs, config);
+  const fast = fastFromModel(run.model);
+  const tokens = trainingTokens(run.tok, doc, config);
+  const slowLoss = lossAndGrads(run.model, tokens);
+  const fastLoss = fastLossAndGrad(fast, tokens);
+  let worst = 0;
+  let where = "";
+  for (const m of fast.matrices) {
+    const slow = run.model.stateDict[m.name].flat();
+    expect(slow.length).toBe(m.grad.length);
+    let scale = 0;
+    for (const v of slow) scale = Math.max(scale, Math.abs(v.grad));
+    slow.forEach((v, i) => {
+      const a = v.grad;
+      const b = m.grad[i];
+      const d = Math.abs(a - b);
+      if (d === 0 || Object.is(a, b)) return;
+      const e = d / Math.max(Math.abs(a), Math.abs(b), scale);
+      if (!(e <= worst)) {
+        worst = e;
+        where = `${m.name}[${i}]: value engine ${a}, fast ${b}`;
+      }
+    });
+  }
+  return { loss: [slowLoss, fastLoss], worst, where };
+}
+
+/** A random small configuration (every option of the first version except the per-position backward). */
+function randomConfig(rng: Random): Config {
+  const pick = <T>(xs: readonly T[]): T => xs[rng.randbelow(xs.length)];
+  const n_head = pick([1, 2, 3, 4]);
+  return makeConfig({
+    seed: rng.randbelow(1_000_000),
+    n_head,
+    n_embd: n_head * pick([1, 2, 3, 4]),
+    n_layer: pick([1, 2, 3]),
+    block_size: 2 + rng.randbelow(9), // block_size 1 with crop_to_block leaves no position to train on
+    init_std: pick([0.02, 0.08, 0.3]),
+    special_tokens: pick(["bos", "bos-eos"] as const),
+    crop_to_block: pick([false, true]),
+    zero_init_out: rng.randbelow(5) === 0,
+    tie_weights: pick([false, true]),
+    embed_norm: pick([true, false]),
+    activation: pick(["relu", "relu2"] as const),
+  });
+}
+
+function randomDocs(rng: Random): string[] {
+  const alphabet = Array.from("abcdeklmnoz-é😀");
+  const docs: string[] = [];
+  const count = 3 + rng.randbelow(6);
+  for (let d = 0; d < count; d++) {
+    let doc = "";
+    const len = 1 + rng.randbelow(12);
+    for (let i = 0; i < len; i++) doc += alphabet[rng.randbelow(alphabet.length)];
+    docs.push(doc);
+  }
+  return docs;
+}
+
+describe("the fast engine's parameters", () => {
+  it("are drawn from the same random stream as the Value engine's, bit for bit", () => {
+    for (const overrides of [{}, { zero_init_out: true, tie_weights: true, n_layer: 2 }, { n_embd: 12, n_head: 3, block_size: 5 }]) {
+      const config = makeConfig(overrides);
+      const fast = createFastModel(config, 11, createRandom(5));
+      const slow = createModel(config, 11, createRandom(5));
+      expect(fast.matrices.map((m) => m.name)).toEqual(Object.keys(slow.stateDict));
+      for (const m of fast.matrices) expect(Array.from(m.data)).toEqual(slow.stateDict[m.name].flat().map((v) => v.data));
+    }
+  });
+
+  it("convert to and from the Value engine's state dict without changing a bit", () => {
+    const config = makeConfig({ n_layer: 2 });
+    const fast = createFastModel(config, 27, createRandom(1));
+    const model = fastToModel(fast);
+    expect(Object.keys(model.stateDict)).toEqual(parameterLayout(config, 27).map(([name]) => name));
+    const back = fastFromModel(model);
+    back.matrices.forEach((m, i) => expect(m.data).toEqual(fast.matrices[i].data));
+    expect(model.params.length).toBe(fast.matrices.reduce((a, m) => a + m.data.length, 0));
+  });
+});
+
+describe("gradients agree with the Value engine", () => {
+  it("on the default model", () => {
+    const r = worstGradientError(defaultConfig, defaultCorpus(), "christopher");
+    expect(r.loss[1]).toBe(r.loss[0]);
+    expect(r.worst, r.where).toBeLessThanOrEqual(1e-12);
+  });
+
+  it("on 60 random small configurations (loss identical, every gradient within 1e-12)", () => {
+    const rng = createRandom(2024);
+    for (let k = 0; k < 60; k++) {
+      const config = randomConfig(rng);
+      const docs = randomDocs(rng);
+      const doc = docs[rng.randbelow(docs.length)];
+      const r = worstGradientError(config, docs, doc);
+      const label = `case ${k}: ${JSON.stringify(config)} doc ${JSON.stringify(doc)}: ${r.where}`;
+      expect(r.loss[1], label).toBe(r.loss[0]);
+      expect(r.worst, label).toBeLessThanOrEqual(1e-12);
+    }
+  });
+});
+
+describe("training agrees with the Value engine", () => {
+  it("step by step, with the first version's options (except its per-position backward)", () => {
+    const config = makeConfig({ backward_mode: "mean", num_steps: 30, n_layer: 2 }, "original");
+    const docs = defaultCorpus().slice(0, 300);
+    const slowRun = prepareRun(docs, config);
+    const slowLosses = train(slowRun);
+    const slowSamples = sampleMany(slowRun.model, slowRun.tok, slowRun.rng, config.num_samples, config.temperature);
+    const fastRun = runFast(docs, config);
+    fastRun.losses.forEach((l, i) => expect(relErr(l, slowLosses[i]), `step ${i + 1}`).toBeLessThanOrEqual(1e-12));
+    expect(fastRun.samples).toEqual(slowSamples);
+    for (const name of Object.keys(slowRun.model.stateDict)) {
+      const a = slowRun.model.stateDict[name].flat();
+      const b = fastRun.run.model.stateDict[name].flat();
+      a.forEach((v, i) => expect(Math.abs(v.data - b[i].data)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v.data))));
+    }
+  });
+
+  it("refuses the per-position backward of the first version, pointing to the Value engine", () => {
+    const run = prepareRun(defaultCorpus().slice(0, 50), makeConfig({ num_steps: 2 }, "original"));
+    expect(() => trainFast(run)).toThrow(InputError);
+    expect(() => trainFast(run)).toThrow(/Value engine/);
+  });
+});
+
+describe("the full default run", () => {
+  it("matches the reference trace at every step (relative 1e-9) with identical samples", () => {
+    const result = runFast(defaultCorpus(), defaultConfig);
+    expect(result.run.docs.length).toBe(reference.docs);
+    expect(result.run.tok.vocabSize).toBe(reference.vocab_size);
+    expect(result.run.model.params.length).toBe(reference.params);
+    expect(result.losses.length).toBe(reference.losses.length);
+    let worst = 0;
+    result.losses.forEach((l, i) => {
+      const e = relErr(l, reference.losses[i]);
+      worst = Math.max(worst, e);
+      expect(e, `step ${i + 1}: ${l} vs ${reference.losses[i]}`).toBeLessThanOrEqual(1e-9);
+    });
+    expect(worst).toBeLessThanOrEqual(1e-12); // measured: 4.9e-16
+    expect(result.samples).toEqual(reference.samples);
+    // The same weights sample the same names in either engine, from a generator in the same state.
+    const again = prepareRun(defaultCorpus(), defaultConfig);
+    const losses = trainFast(again);
+    expect(losses).toEqual(result.losses);
+    expect(sampleMany(again.model, again.tok, again.rng, 5, defaultConfig.temperature)).toEqual(reference.samples.slice(0, 5));
+    expect(fastSampleMany(fastFromModel(again.model), again.tok, createRandom(9), 3, 0.5)).toEqual(
+      sampleMany(again.model, again.tok, createRandom(9), 3, 0.5),
+    );
+  });
+});
