@@ -5,3 +5,6 @@ export * from "./data";
 export * from "./random";
 export * from "./value";
 export * from "./backward";
+export * from "./gpt";
+export * from "./train";
+export * from "./sample";
