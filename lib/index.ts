@@ -8,3 +8,4 @@ export * from "./backward";
 export * from "./gpt";
 export * from "./train";
 export * from "./sample";
+export * from "./fast";
