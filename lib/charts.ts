@@ -44,7 +44,7 @@ const BOOK_STYLE: ChartSpec = {
   font: "Helvetica, Arial, sans-serif",
   title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#555", anchor: "start", offset: 10 },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#eee" },
-  legend: { labelFontSize: 11, titleFontSize: 12 },
+  legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360 },
   view: { stroke: "#ddd" },
 };
 
@@ -214,6 +214,8 @@ export interface HistogramOptions extends ChartOptions {
   domain?: readonly [number, number];
   /** A probability density to draw over the bars, scaled to expected counts. */
   curve?: { name: string; density: (x: number) => number };
+  /** Legend entry of the bars when there is a curve (default "values"). */
+  label?: string;
 }
 
 // %% ../chapters/00-charts.ipynb 34
@@ -237,13 +239,14 @@ function histogramSpec(values: readonly number[], options: HistogramOptions): Ch
   const bars = counts.map((count, b) => ({ x0: lo + b * width, x1: lo + (b + 1) * width, count }));
   const x = { field: "x0", type: "quantitative", title: options.xTitle, scale: { domain: [lo, hi], nice: false, zero: false } };
   const curve = options.curve;
-  const legendNames = curve === undefined ? ["values"] : ["values", curve.name];
+  const label = options.label ?? "values";
+  const legendNames = curve === undefined ? [label] : [label, curve.name];
   const color = { type: "nominal", scale: { domain: legendNames, range: ["#6b9ac4", "#d95f02"] }, legend: curve === undefined ? null : { title: null } };
   const layers: ChartSpec[] = [
     {
       data: { values: bars },
       mark: { type: "bar", binSpacing: 0, stroke: "white", strokeWidth: 0.5 },
-      encoding: { x, x2: { field: "x1" }, y: { field: "count", type: "quantitative", title: options.yTitle }, y2: { datum: 0 }, color: { datum: "values", ...color } },
+      encoding: { x, x2: { field: "x1" }, y: { field: "count", type: "quantitative", title: options.yTitle }, y2: { datum: 0 }, color: { datum: label, ...color } },
     },
   ];
   if (curve !== undefined) {

@@ -47,9 +47,10 @@ describe("each chart is a standalone SVG with its title", () => {
 
   it("histogram, with a density curve", async () => {
     const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 2);
-    const svg = await histogram(values, { title: "Spread of values", xTitle: "value", yTitle: "count", bins: 20, curve: { name: "bell curve", density: bell } });
+    const svg = await histogram(values, { title: "Spread of values", xTitle: "value", yTitle: "count", bins: 20, label: "sines", curve: { name: "bell curve", density: bell } });
     expectStandalone(svg, "Spread of values");
     expect(svg).toContain("bell curve");
+    expect(svg).toContain("sines");
   });
 
   it("histogram of identical values still draws", async () => {
