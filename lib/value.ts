@@ -128,8 +128,9 @@ export function toDot(root: Value, options: DrawOptions = {}): string {
     "digraph {",
     `  rankdir=${rankdir};`,
     '  node [fontname="Helvetica", fontsize=11];',
-    ...lines,
-    ...edges,
+    // Discovered from the root, listed from the inputs: Graphviz then draws them in that order.
+    ...lines.reverse(),
+    ...edges.reverse(),
     "}",
   ].join("\n");
 }
