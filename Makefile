@@ -32,11 +32,12 @@ NOTEBOOKS := $(wildcard chapters/$(CHAPTER)-*.ipynb)
 TESTS     := $(wildcard tests/$(CHAPTER)-*.test.ts)
 endif
 
-.PHONY: help setup lib build check typecheck vitest notebooks test book lab train bench clean
+.PHONY: help setup lib build check typecheck vitest notebooks test book test-book lab train bench clean
 
 help:
 	@echo "make book   render the book (HTML under book/_build/html)"
 	@echo "make test   check every chapter (make test CHAPTER=03 checks one)"
+	@echo "make test-book  build the book and test it in Chromium (pages, live page, JupyterLab)"
 	@echo "make lab    open the chapters in JupyterLab with the TypeScript kernel"
 	@echo "make train  train the default model from the command line"
 	@echo "make lib    regenerate lib/ from the chapters' exported cells"
@@ -89,8 +90,13 @@ test: check typecheck vitest notebooks
 
 book: $(BUILT) $(KERNEL)
 	@rm -rf book/_build/html
+	node scripts/live/build.mjs book/_build/live
 	$(VENV)/bin/jupyter-book build . --path-output book --warningiserror --nitpick --keep-going
 	@echo "The book is at book/_build/html/index.html"
+
+# The rendered book in Chromium (pages, figures, the live page against the CLI) and JupyterLab.
+test-book: book
+	node_modules/.bin/vitest run --config vitest.browser.config.mts
 
 lab: $(BUILT) $(KERNEL)
 	$(VENV)/bin/jupyter lab --notebook-dir=chapters

@@ -1,0 +1,42 @@
+// Bundles the live page's widget (scripts/live/widget.ts + the lib modules it uses) for the
+// browser: `node scripts/live/build.mjs OUTDIR` writes OUTDIR/live.js and OUTDIR/live.css.
+// Sphinx copies OUTDIR into the book's _static folder (html_static_path in _config.yml).
+import * as esbuild from "esbuild";
+import { copyFileSync, mkdirSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outdir = process.argv[2];
+if (!outdir) {
+  console.error("usage: node scripts/live/build.mjs OUTDIR");
+  process.exit(2);
+}
+mkdirSync(outdir, { recursive: true });
+
+// lib/data.ts reads files with `fs` (loadDocs), which the widget never calls: give the browser
+// an empty module instead. The @stdlib name lists have a `browser` entry that esbuild follows.
+const stubNodeBuiltins = {
+  name: "stub-node-builtins",
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?(fs|path)$/ }, (args) => ({ path: args.path, namespace: "stub" }));
+    build.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+  },
+};
+
+await esbuild.build({
+  entryPoints: [join(here, "widget.ts")],
+  outfile: join(outdir, "live.js"),
+  bundle: true,
+  platform: "browser",
+  format: "iife",
+  target: "es2020",
+  minify: true,
+  sourcemap: false,
+  legalComments: "none",
+  // drawDot's Graphviz (a dynamic import in lib/value.ts) is never used by the widget.
+  external: ["@viz-js/viz"],
+  plugins: [stubNodeBuiltins],
+  logLevel: "warning",
+});
+copyFileSync(join(here, "live.css"), join(outdir, "live.css"));

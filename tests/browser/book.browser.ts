@@ -1,0 +1,124 @@
+// Every page of the built book in Chromium: no console errors, the figures are there, the code is
+// highlighted as TypeScript, navigation follows _toc.yml, and the book reads with JavaScript off.
+// Run by `make test-book` after `make book`. Set SHOTS_DIR=/tmp/shots to keep a screenshot of each page.
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { BrowserContext } from "playwright-core";
+import { HTML, launchChromium, serveDir, stubExternal, tocPages, watchErrors } from "./helpers";
+
+/**
+ * The least number of figures (SVG pictures in cell outputs) each page must show. Raise a number
+ * when a chapter gains figures; a page missing here fails the test, so new pages get a number.
+ */
+const MIN_FIGURES: Record<string, number> = {
+  "chapters/intro": 0,
+  "chapters/map": 0,
+  "chapters/live": 0,
+  "chapters/01-data-and-tokenizer": 0,
+  "chapters/02-randomness": 0,
+  "chapters/03-value": 0,
+  "chapters/04-backward": 0,
+  "chapters/05-gpt": 0,
+  "chapters/06-training": 0,
+  "chapters/07-sampling": 0,
+  "chapters/08-efficiency": 0,
+  "chapters/09-two-microgpts": 0,
+  "chapters/glossary": 0,
+  "chapters/00-charts": 0,
+};
+
+/** The only addresses outside the book a page may ask for (MathJax, for pages with formulas). */
+const ALLOWED_EXTERNAL = [/^https:\/\/cdn\.jsdelivr\.net\/npm\/mathjax@3\//];
+
+const pages = tocPages();
+const shots = process.env.SHOTS_DIR;
+let server: { url: string; close(): Promise<void> };
+let browser: { context: BrowserContext; close(): Promise<void> };
+let external: string[];
+
+beforeAll(async () => {
+  if (!existsSync(join(HTML, "index.html"))) throw new Error("book/_build/html is missing: run `make book` first");
+  if (shots) mkdirSync(shots, { recursive: true });
+  server = await serveDir(HTML);
+  browser = await launchChromium();
+  external = await stubExternal(browser.context);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe("every page of the book", () => {
+  test("every page in _toc.yml has an expected figure count", () => {
+    expect(pages.filter((p) => !(p in MIN_FIGURES))).toEqual([]);
+  });
+
+  test.each(pages)("%s", async (name) => {
+    const page = await browser.context.newPage();
+    const errors = watchErrors(page);
+    const start = external.length;
+    const response = await page.goto(`${server.url}/${name}.html`, { waitUntil: "load" });
+    expect(response?.status()).toBe(200);
+    await page.waitForLoadState("networkidle");
+
+    const facts = await page.evaluate(() => {
+      const outputs = Array.from(document.querySelectorAll(".cell_output"));
+      const svgs = outputs.flatMap((o) => Array.from(o.querySelectorAll("svg"))).filter((s) => !s.parentElement?.closest(".cell_output svg"));
+      const svgImgs = outputs.flatMap((o) => Array.from(o.querySelectorAll<HTMLImageElement>("img"))).filter((i) => /\.svg($|\?)/.test(i.src) || i.src.startsWith("data:image/svg"));
+      const inputs = Array.from(document.querySelectorAll(".cell_input"));
+      return {
+        title: document.title,
+        figures: svgs.filter((s) => s.getBoundingClientRect().width > 0).length + svgImgs.length,
+        brokenImages: Array.from(document.querySelectorAll<HTMLImageElement>("article img")).filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
+        codeCells: inputs.length,
+        typescriptCells: inputs.filter((c) => c.querySelector(".highlight-typescript") !== null).length,
+        errorOutputs: document.querySelectorAll(".cell_output .output.traceback, .cell_output .output.error").length,
+        next: document.querySelector<HTMLAnchorElement>("a.right-next")?.href ?? null,
+      };
+    });
+
+    expect(errors).toEqual([]);
+    expect(facts.brokenImages).toEqual([]);
+    expect(facts.errorOutputs).toBe(0);
+    expect(facts.figures).toBeGreaterThanOrEqual(MIN_FIGURES[name] ?? Infinity);
+    if (name.match(/\/\d\d-/)) {
+      // A chapter notebook: its code cells are shown, all highlighted as TypeScript.
+      expect(facts.codeCells).toBeGreaterThan(0);
+      expect(facts.typescriptCells).toBe(facts.codeCells);
+    }
+    const i = pages.indexOf(name);
+    if (i + 1 < pages.length) expect(facts.next).toBe(`${server.url}/${pages[i + 1]}.html`);
+    else expect(facts.next).toBeNull();
+    const unexpected = external.slice(start).filter((u) => !ALLOWED_EXTERNAL.some((re) => re.test(u)));
+    expect(unexpected).toEqual([]);
+
+    if (shots) await page.screenshot({ path: join(shots, `${name.replace(/\//g, "_")}.png`), fullPage: true });
+    await page.close();
+  });
+});
+
+describe("with JavaScript off", () => {
+  test("every page still shows its text and figures; the live page says it needs JavaScript", async () => {
+    const noJs = await launchChromium({ javaScriptEnabled: false });
+    try {
+      await stubExternal(noJs.context);
+      const page = await noJs.context.newPage();
+      for (const name of pages) {
+        await page.goto(`${server.url}/${name}.html`, { waitUntil: "load" });
+        const facts = await page.evaluate(() => ({
+          heading: document.querySelector("article h1")?.textContent ?? "",
+          figures: Array.from(document.querySelectorAll(".cell_output")).flatMap((o) => Array.from(o.querySelectorAll("svg, img"))).length,
+        }));
+        expect(facts.heading, name).not.toBe("");
+        expect(facts.figures, name).toBeGreaterThanOrEqual(MIN_FIGURES[name] ?? Infinity);
+        if (name === "chapters/live") {
+          await expect(page.locator("#microgpt-live").innerText()).resolves.toMatch(/needs JavaScript/);
+        }
+      }
+    } finally {
+      await noJs.close();
+    }
+  });
+});
