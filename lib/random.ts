@@ -154,7 +154,7 @@ function randbelow(s: RandomState, n: number): number {
   return r;
 }
 
-// %% ../chapters/02-randomness.ipynb 31
+// %% ../chapters/02-randomness.ipynb 33
 function shuffle<T>(s: RandomState, x: T[]): void {
   for (let i = x.length - 1; i > 0; i--) {
     const j = randbelow(s, i + 1);
@@ -164,7 +164,7 @@ function shuffle<T>(s: RandomState, x: T[]): void {
   }
 }
 
-// %% ../chapters/02-randomness.ipynb 34
+// %% ../chapters/02-randomness.ipynb 36
 function gauss(s: RandomState, mu: number, sigma: number): number {
   let z = s.gaussNext;
   s.gaussNext = null;
@@ -177,7 +177,7 @@ function gauss(s: RandomState, mu: number, sigma: number): number {
   return mu + z * sigma;
 }
 
-// %% ../chapters/02-randomness.ipynb 42
+// %% ../chapters/02-randomness.ipynb 44
 function choices<T>(s: RandomState, population: readonly T[], weights: readonly number[], k: number): T[] {
   const n = population.length;
   const cum = new Array<number>(n);
@@ -199,7 +199,7 @@ function choices<T>(s: RandomState, population: readonly T[], weights: readonly 
   return out;
 }
 
-// %% ../chapters/02-randomness.ipynb 46
+// %% ../chapters/02-randomness.ipynb 48
 function checkChoices(n: number, weights: readonly number[], k: number): void {
   if (weights.length !== n) {
     throw new RangeError(`choices: ${weights.length} weights for a population of ${n}: the number of weights must match`);
@@ -216,7 +216,7 @@ function checkChoices(n: number, weights: readonly number[], k: number): void {
   if (total <= 0) throw new RangeError("choices: the total of the weights must be positive (all weights are 0)");
 }
 
-// %% ../chapters/02-randomness.ipynb 47
+// %% ../chapters/02-randomness.ipynb 49
 /** A generator that produces exactly CPython's `random.Random(seed)` stream (default seed 0). */
 export function createRandom(seedValue = 0): Random {
   const s = newState(seedValue);
