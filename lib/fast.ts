@@ -515,7 +515,7 @@ export function fastAdamStep(model: FastModel, state: FastAdam, step: number): v
 }
 
 // %% ../chapters/08-efficiency.ipynb 39
-import { Run, StepListener } from "./train";
+import { Run, StepListener, TrainingDiverged } from "./train";
 
 /** Trains run.model like chapter 6's train(run, onStep), on flat buffers; returns the loss of every step. */
 export function trainFast(run: Run, onStep?: StepListener): number[] {
@@ -536,7 +536,7 @@ export function trainFastModel(fast: FastModel, run: Run, onStep?: StepListener)
   for (let step = 0; step < config.num_steps; step++) {
     const loss = fastLossAndGrad(fast, trainingTokens(tok, docs[step % docs.length], config));
     if (!Number.isFinite(loss)) {
-      throw new Error(`training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`);
+      throw new TrainingDiverged(`training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`);
     }
     fastAdamStep(fast, adam, step);
     losses.push(loss);

@@ -148,7 +148,7 @@ describe("gradients agree with the Value engine", () => {
 
 describe("training agrees with the Value engine", () => {
   it("step by step, with the first version's options (except its per-position backward)", () => {
-    const config = makeConfig({ backward_mode: "mean", num_steps: 30, n_layer: 2 }, "original");
+    const config = makeConfig({ backward_mode: "mean", num_steps: 20, n_layer: 2 }, "original");
     const docs = defaultCorpus().slice(0, 300);
     const slowRun = prepareRun(docs, config);
     const slowLosses = train(slowRun);

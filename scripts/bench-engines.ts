@@ -1,0 +1,115 @@
+// Measures both training engines (chapter 6's Value engine, chapter 8's fast engine) on the
+// default configuration and on a larger one: ms per step, steps per second, peak memory, and the
+// speed-up of the fast engine. Each (engine, configuration) runs in a fresh Node process, so JIT
+// warm-up is included as a user would see it, and peak memory is that run's alone.
+//
+//   ts-node scripts/bench-engines.ts [--quick] [--out FILE]
+//
+// --quick times the Value engine on fewer steps (100 and 5) instead of the full runs.
+// The results are printed as a table and written as JSON (default book/bench-engines.json).
+import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+
+interface Case {
+  name: string;
+  overrides: Record<string, number>;
+  steps: number;
+}
+
+interface Measurement {
+  engine: "value" | "fast";
+  config: string;
+  steps: number;
+  seconds: number;
+  msPerStep: number;
+  stepsPerSecond: number;
+  peakMB: number;
+  losses: number[];
+}
+
+const root = path.resolve(__dirname, "..");
+const cases: Case[] = [
+  { name: "default", overrides: {}, steps: 1000 },
+  { name: "n_embd 64, n_head 4, n_layer 4, block_size 32", overrides: { n_embd: 64, n_head: 4, n_layer: 4, block_size: 32 }, steps: 200 },
+];
+
+// The child: trains one engine on one configuration, prints one JSON line.
+const CHILD = `
+const m = require(${JSON.stringify(path.join(root, "lib", "dist", "index.js"))});
+const [engine, overrides, steps] = [process.argv[1], JSON.parse(process.argv[2]), Number(process.argv[3])];
+const config = m.makeConfig({ ...overrides, num_steps: steps });
+const run = m.prepareRun(m.defaultCorpus(), config);
+const start = performance.now();
+const losses = (engine === "fast" ? m.trainFast : m.train)(run);
+const seconds = (performance.now() - start) / 1000;
+process.stdout.write(JSON.stringify({ seconds, losses, peakKB: process.resourceUsage().maxRSS }));
+`;
+
+function measure(engine: "value" | "fast", c: Case, steps: number): Measurement {
+  const res = spawnSync(process.execPath, ["-e", CHILD, engine, JSON.stringify(c.overrides), String(steps)], {
+    encoding: "utf8",
+    maxBuffer: 1 << 26,
+  });
+  if (res.status !== 0) throw new Error(`${engine} on ${c.name} failed: ${res.stderr.trim().split("\n").pop() ?? ""}`);
+  const out = JSON.parse(res.stdout) as { seconds: number; losses: number[]; peakKB: number };
+  return {
+    engine,
+    config: c.name,
+    steps,
+    seconds: out.seconds,
+    msPerStep: (out.seconds * 1000) / steps,
+    stepsPerSecond: steps / out.seconds,
+    peakMB: out.peakKB / 1024,
+    losses: out.losses,
+  };
+}
+
+function main(): void {
+  const quick = process.argv.includes("--quick");
+  const outIndex = process.argv.indexOf("--out");
+  const outFile = outIndex >= 0 ? process.argv[outIndex + 1] : path.join(root, "book", "bench-engines.json");
+  if (!fs.existsSync(path.join(root, "lib", "dist", "index.js"))) throw new Error("lib is not built: run `make lib` first");
+  const results: Measurement[] = [];
+  const rows: string[][] = [["configuration", "engine", "steps", "ms/step", "steps/s", "peak MB", "speed-up", "losses agree"]];
+  for (const c of cases) {
+    const fast = measure("fast", c, c.steps);
+    const valueSteps = quick ? Math.max(5, Math.round(c.steps / 10 / (c.steps < 1000 ? 4 : 1))) : c.steps;
+    process.stderr.write(`${c.name}: fast ${fast.msPerStep.toFixed(3)} ms/step; Value engine, ${valueSteps} steps...\n`);
+    const value = measure("value", c, valueSteps);
+    // Same configuration and same steps: the losses must agree (to the last bits).
+    let worst = 0;
+    for (let i = 0; i < value.losses.length && valueSteps === c.steps; i++) {
+      worst = Math.max(worst, Math.abs(value.losses[i] - fast.losses[i]) / Math.abs(value.losses[i]));
+    }
+    const agree = valueSteps === c.steps ? `max rel diff ${worst.toExponential(1)}` : "(not compared: --quick)";
+    const speedup = value.msPerStep / fast.msPerStep;
+    for (const r of [value, fast]) {
+      results.push(r);
+      rows.push([
+        c.name, r.engine, String(r.steps), r.msPerStep.toFixed(r.msPerStep < 1 ? 4 : 2), r.stepsPerSecond.toFixed(0), r.peakMB.toFixed(0),
+        r.engine === "fast" ? `${speedup.toFixed(0)}x` : "1x", r.engine === "fast" ? agree : "",
+      ]);
+    }
+  }
+  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  for (const [i, r] of rows.entries()) {
+    console.log(r.map((cell, j) => (j >= 2 && j <= 6 ? cell.padStart(widths[j]) : cell.padEnd(widths[j]))).join("  "));
+    if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
+  }
+  fs.mkdirSync(path.dirname(outFile), { recursive: true });
+  const json = {
+    node: process.version,
+    quick,
+    results: results.map(({ losses, ...r }) => ({ ...r, finalLoss: losses[losses.length - 1] })),
+  };
+  fs.writeFileSync(outFile, JSON.stringify(json, null, 2) + "\n");
+  console.log(`\nwritten: ${path.relative(process.cwd(), outFile)}`);
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`bench-engines: ${e instanceof Error ? e.message : String(e)}`);
+  process.exit(1);
+}
