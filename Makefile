@@ -105,7 +105,7 @@ train: $(BUILT)
 	node lib/bin/microgpt.js train $(ARGS)
 
 bench: $(BUILT)
-	node scripts/bench.js
+	$(TSNODE) scripts/bench.ts $(ARGS)
 
 clean:
 	rm -rf book/_build lib/dist .make

@@ -1,4 +1,5 @@
 // The `microgpt` command: train (and optionally save) a model, or sample from a saved one.
+import { spawnSync } from "child_process";
 import {
   InputError, TrainingDiverged, defaultCorpus, loadDocs, makeConfig, prepareRun, sampleOne, train,
   type Config,
@@ -115,8 +116,38 @@ function run(argv: readonly string[], io: Io = processIo): number {
   }
 }
 
+/** Megabytes of V8's young generation (per semi-space) that training runs with. */
+const SEMI_SPACE_MB = 64;
+
+/**
+ * Training builds a graph of ~60,000 nodes per step that lives until the step's backward pass:
+ * with V8's default young generation (16 MB) every step's graph gets copied by the scavenger and
+ * promoted, and garbage collection takes over half the time. The heap size can only be set when
+ * node starts, so `train` runs itself again with a larger one (unless it already has it).
+ * Returns the child's exit code, or undefined when no second process is needed.
+ */
+function rerunWithLargerHeap(argv: readonly string[]): number | undefined {
+  if (argv[0] !== "train" || argv.includes("--help")) return undefined;
+  if (process.env.MICROGPT_NO_RESPAWN === "1") return undefined;
+  if (process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) return undefined;
+  const script = process.argv[1];
+  if (script === undefined) return undefined;
+  const r = spawnSync(process.execPath, [`--max-semi-space-size=${SEMI_SPACE_MB}`, ...process.execArgv, script, ...argv], {
+    stdio: "inherit",
+    env: { ...process.env, MICROGPT_NO_RESPAWN: "1" },
+  });
+  if (r.error) return undefined; // could not start a second node: train in this one
+  if (r.signal) process.kill(process.pid, r.signal);
+  return r.status ?? 1;
+}
+
 /** Entry point of lib/bin/microgpt.js. */
 function main(argv: string[]): void {
+  const child = rerunWithLargerHeap(argv);
+  if (child !== undefined) {
+    process.exitCode = child;
+    return;
+  }
   // A closed pipe (`microgpt train | head`) is not an error worth a stack trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
