@@ -143,6 +143,7 @@ interface Workspace {
   readonly dH: Float64Array;
   readonly dLogits: Float64Array;
   readonly dW: Float64Array;
+  readonly dcol: Float64Array;
   readonly probs: number[];
 }
 
@@ -158,7 +159,7 @@ function createWorkspace(model: FastModel): Workspace {
     emb: f(T * E), ms0: f(T), scale0: f(T), stream: Array.from({ length: model.layers.length + 1 }, () => f(T * E)), layers,
     logits: f(T * V), exps: f(T * V), totals: f(T), ptarget: f(T),
     dX: f(T * E), dXmid: f(T * E), dAtt: f(T * E), dQ: f(T * E), dK: f(T * E), dV: f(T * E),
-    dXa: f(E), dA: f(4 * E), dH: f(4 * E), dLogits: f(V), dW: f(T), probs: new Array<number>(V).fill(0),
+    dXa: f(T * E), dA: f(T * 4 * E), dH: f(T * 4 * E), dLogits: f(T * V), dW: f(T), dcol: f(T), probs: new Array<number>(V).fill(0),
   };
 }
 
@@ -175,9 +176,27 @@ function workspaceOf(model: FastModel): Workspace {
 }
 
 // %% ../chapters/08-efficiency.ipynb 16
-/** out[o + i] = sum_j w[i][j] * x[xo + j], summed left to right from 0. */
+/** out[o + i] = sum_j w[i][j] * x[xo + j], each sum taken left to right from 0. */
 function linearInto(out: Float64Array, o: number, w: Float64Array, rows: number, cols: number, x: Float64Array, xo: number): void {
-  for (let i = 0, r = 0; i < rows; i++, r += cols) {
+  let i = 0;
+  // Four rows at a time: four independent sums the processor can overlap, each still added in order.
+  for (; i + 4 <= rows; i += 4) {
+    const r0 = i * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols;
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    for (let j = 0; j < cols; j++) {
+      const xj = x[xo + j];
+      s0 += w[r0 + j] * xj;
+      s1 += w[r1 + j] * xj;
+      s2 += w[r2 + j] * xj;
+      s3 += w[r3 + j] * xj;
+    }
+    out[o + i] = s0;
+    out[o + i + 1] = s1;
+    out[o + i + 2] = s2;
+    out[o + i + 3] = s3;
+  }
+  for (; i < rows; i++) {
+    const r = i * cols;
     let s = 0;
     for (let j = 0; j < cols; j++) s += w[r + j] * x[xo + j];
     out[o + i] = s;
@@ -206,20 +225,13 @@ function embedForward(model: FastModel, ws: Workspace, tok: number, t: number): 
   else for (let j = 0; j < E; j++) x[o + j] = emb[o + j];
 }
 
-/** Layer l's attention block at position t: xmid = stream[l] + wo(heads(rmsnorm(stream[l]))). */
-function attentionForward(model: FastModel, ws: Workspace, l: number, t: number): void {
-  const { n_embd: E, n_head: H, block_size: T } = model.config;
+/** Every head's attention for the query at position t, over the cached keys and values 0..t. */
+function attendHeads(A: LayerActs, t: number, E: number, H: number, T: number): void {
   const hd = E / H;
-  const o = t * E;
-  const p = model.layers[l], A = ws.layers[l], xin = ws.stream[l];
-  rmsnormInto(A.xa, xin, o, E, A.msA, A.scaleA, t);
-  linearInto(A.q, o, p.attn_wq.data, E, E, A.xa, o);
-  linearInto(A.k, o, p.attn_wk.data, E, E, A.xa, o);
-  linearInto(A.v, o, p.attn_wv.data, E, E, A.xa, o);
-  const q = A.q, k = A.k, v = A.v, e = A.e, w = A.w, att = A.att;
   const invScale = 1 / Math.sqrt(hd);
+  const q = A.q, k = A.k, v = A.v, e = A.e, w = A.w, att = A.att;
   for (let h = 0; h < H; h++) {
-    const qo = o + h * hd;
+    const qo = t * E + h * hd;
     const base = (t * H + h) * T;
     let max = -Infinity;
     for (let s = 0, ko = h * hd; s <= t; s++, ko += E) {
@@ -244,8 +256,37 @@ function attentionForward(model: FastModel, ws: Workspace, l: number, t: number)
       att[qo + j] = acc;
     }
   }
-  linearInto(A.xmid, o, p.attn_wo.data, E, E, att, o);
-  for (let j = o; j < o + E; j++) A.xmid[j] = A.xmid[j] + xin[j];
+}
+
+/** out[o..o+n) = a[o..] + b[o..] (a residual connection). */
+function addInto(out: Float64Array, a: Float64Array, b: Float64Array, o: number, n: number): void {
+  for (let j = o; j < o + n; j++) out[j] = a[j] + b[j];
+}
+
+/** Layer l's attention block at position t: xmid = stream[l] + wo(heads(rmsnorm(stream[l]))). */
+function attentionForward(model: FastModel, ws: Workspace, l: number, t: number): void {
+  const { n_embd: E, n_head: H, block_size: T } = model.config;
+  const o = t * E;
+  const p = model.layers[l], A = ws.layers[l], xin = ws.stream[l];
+  rmsnormInto(A.xa, xin, o, E, A.msA, A.scaleA, t);
+  linearInto(A.q, o, p.attn_wq.data, E, E, A.xa, o);
+  linearInto(A.k, o, p.attn_wk.data, E, E, A.xa, o);
+  linearInto(A.v, o, p.attn_wv.data, E, E, A.xa, o);
+  attendHeads(A, t, E, H, T);
+  linearInto(A.xmid, o, p.attn_wo.data, E, E, A.att, o);
+  addInto(A.xmid, A.xmid, xin, o, E);
+}
+
+/** a = relu(h), or relu(h) ** 2, over [from, to). */
+function activate(h: Float64Array, a: Float64Array, from: number, to: number, squared: boolean): void {
+  if (squared) {
+    for (let j = from; j < to; j++) {
+      const r = h[j] > 0 ? h[j] : 0;
+      a[j] = r ** 2;
+    }
+  } else {
+    for (let j = from; j < to; j++) a[j] = h[j] > 0 ? h[j] : 0;
+  }
 }
 
 /** Layer l's MLP block at position t: stream[l + 1] = xmid + fc2(act(fc1(rmsnorm(xmid)))). */
@@ -255,18 +296,10 @@ function mlpForward(model: FastModel, ws: Workspace, l: number, t: number): void
   const o = t * E, of = t * F;
   const p = model.layers[l], A = ws.layers[l], out = ws.stream[l + 1];
   rmsnormInto(A.xb, A.xmid, o, E, A.msB, A.scaleB, t);
-  const h = A.h, a = A.a;
-  linearInto(h, of, p.mlp_fc1.data, F, E, A.xb, o);
-  if (model.config.activation === "relu2") {
-    for (let j = of; j < of + F; j++) {
-      const r = h[j] > 0 ? h[j] : 0;
-      a[j] = r ** 2;
-    }
-  } else {
-    for (let j = of; j < of + F; j++) a[j] = h[j] > 0 ? h[j] : 0;
-  }
-  linearInto(out, o, p.mlp_fc2.data, E, F, a, of);
-  for (let j = o; j < o + E; j++) out[j] = out[j] + A.xmid[j];
+  linearInto(A.h, of, p.mlp_fc1.data, F, E, A.xb, o);
+  activate(A.h, A.a, of, of + F, model.config.activation === "relu2");
+  linearInto(out, o, p.mlp_fc2.data, E, F, A.a, of);
+  addInto(out, out, A.xmid, o, E);
 }
 
 /** logits of position t = lm_head x (wte x when the weights are tied). */
@@ -304,38 +337,94 @@ function crossEntropyForward(ws: Workspace, V: number, t: number, target: number
 }
 
 // %% ../chapters/08-efficiency.ipynb 22
-/** Backward of y = W x at one position: W.grad += dy x^T, and dx = W^T dy (or dx += W^T dy when accumulate). */
-function linearBackward(
-  dx: Float64Array, dxo: number, accumulate: boolean,
-  W: FastMatrix, x: Float64Array, xo: number, dy: Float64Array, dyo: number,
-): void {
+/**
+ * Backward of y_t = W x_t at every position t < n (x_t at X[t * cols], dy_t at dY[t * rows]):
+ * W.grad += sum_t dy_t x_t^T, and dX[t * cols ..] = W^T dy_t (or += when accumulate).
+ */
+function linearBackward(dX: Float64Array, accumulate: boolean, W: FastMatrix, X: Float64Array, dY: Float64Array, n: number, dcol: Float64Array): void {
   const rows = W.rows, cols = W.cols, w = W.data, g = W.grad;
-  if (!accumulate) dx.fill(0, dxo, dxo + cols);
+  const c4 = cols - (cols % 4);
+  // The weight gradient, row by row: one pass over the row for all positions together.
   for (let i = 0, r = 0; i < rows; i++, r += cols) {
-    const d = dy[dyo + i];
-    if (d === 0) continue; // e.g. a unit the relu switched off: nothing to add
-    for (let j = 0; j < cols; j++) {
-      g[r + j] += x[xo + j] * d;
-      dx[dxo + j] += w[r + j] * d;
+    let any = false;
+    for (let t = 0; t < n; t++) {
+      const d = dY[t * rows + i];
+      dcol[t] = d;
+      if (d !== 0) any = true;
+    }
+    if (!any) continue; // e.g. a hidden unit the relu switched off everywhere
+    let j = 0;
+    for (; j < c4; j += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let t = 0, xo = j; t < n; t++, xo += cols) {
+        const d = dcol[t];
+        a0 += d * X[xo];
+        a1 += d * X[xo + 1];
+        a2 += d * X[xo + 2];
+        a3 += d * X[xo + 3];
+      }
+      g[r + j] += a0;
+      g[r + j + 1] += a1;
+      g[r + j + 2] += a2;
+      g[r + j + 3] += a3;
+    }
+    for (; j < cols; j++) {
+      let a = 0;
+      for (let t = 0; t < n; t++) a += dcol[t] * X[t * cols + j];
+      g[r + j] += a;
+    }
+  }
+  // The input gradient, position by position, four columns at a time.
+  for (let t = 0; t < n; t++) {
+    const yo = t * rows, xo = t * cols;
+    let j = 0;
+    for (; j < c4; j += 4) {
+      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      for (let i = 0, r = j; i < rows; i++, r += cols) {
+        const d = dY[yo + i];
+        if (d === 0) continue;
+        a0 += w[r] * d;
+        a1 += w[r + 1] * d;
+        a2 += w[r + 2] * d;
+        a3 += w[r + 3] * d;
+      }
+      if (accumulate) {
+        dX[xo + j] += a0;
+        dX[xo + j + 1] += a1;
+        dX[xo + j + 2] += a2;
+        dX[xo + j + 3] += a3;
+      } else {
+        dX[xo + j] = a0;
+        dX[xo + j + 1] = a1;
+        dX[xo + j + 2] = a2;
+        dX[xo + j + 3] = a3;
+      }
+    }
+    for (; j < cols; j++) {
+      let a = 0;
+      for (let i = 0; i < rows; i++) a += w[i * cols + j] * dY[yo + i];
+      dX[xo + j] = accumulate ? dX[xo + j] + a : a;
     }
   }
 }
 
+/** The logits' gradient at position t, from dlogp = d(loss)/d(log p[target]), through p = e_y * total ** -1 and e = exp(z - max). */
+function crossEntropyBackward(ws: Workspace, V: number, t: number, y: number, dlogp: number): void {
+  const dl = ws.dLogits, exps = ws.exps;
+  const base = t * V;
+  const total = ws.totals[t];
+  const dp = (1 / ws.ptarget[t]) * dlogp;
+  const dtotal = -1 * total ** -2 * (exps[base + y] * dp);
+  for (let i = base; i < base + V; i++) dl[i] = exps[i] * dtotal;
+  dl[base + y] = exps[base + y] * ((1 / total) * dp + dtotal);
+}
+
 /** From the loss to the input of lm_head: fills ws.dX at every position, adds into lm_head's grad. */
 function headBackward(model: FastModel, ws: Workspace, tokens: readonly number[], n: number): void {
-  const E = model.config.n_embd, V = model.vocabSize;
-  const dl = ws.dLogits, exps = ws.exps, x = ws.stream[model.layers.length];
+  const V = model.vocabSize;
   const dlogp = -1 * (1 / n);
-  for (let t = 0; t < n; t++) {
-    const base = t * V;
-    const y = tokens[t + 1];
-    const total = ws.totals[t];
-    const dp = (1 / ws.ptarget[t]) * dlogp;
-    const dtotal = -1 * total ** -2 * (exps[base + y] * dp);
-    for (let i = 0; i < V; i++) dl[i] = exps[base + i] * dtotal;
-    dl[y] = exps[base + y] * ((1 / total) * dp + dtotal);
-    linearBackward(ws.dX, t * E, false, model.lm_head, x, t * E, dl, 0);
-  }
+  for (let t = 0; t < n; t++) crossEntropyBackward(ws, V, t, tokens[t + 1], dlogp);
+  linearBackward(ws.dX, false, model.lm_head, ws.stream[model.layers.length], ws.dLogits, n, ws.dcol);
 }
 
 // %% ../chapters/08-efficiency.ipynb 24
@@ -353,43 +442,38 @@ function rmsnormBackward(
   }
 }
 
+/** dH = dA through relu (or relu squared), over [0, len). */
+function activateBackward(h: Float64Array, dA: Float64Array, dH: Float64Array, len: number, squared: boolean): void {
+  if (squared) {
+    for (let j = 0; j < len; j++) dH[j] = h[j] > 0 ? 2 * h[j] ** 1 * dA[j] : 0;
+  } else {
+    for (let j = 0; j < len; j++) dH[j] = h[j] > 0 ? dA[j] : 0;
+  }
+}
+
 /** Layer l's MLP block, at every position: ws.dX (wrt the block's output) -> ws.dXmid (wrt xmid). */
 function mlpBackward(model: FastModel, ws: Workspace, l: number, n: number): void {
   const E = model.config.n_embd;
   const F = 4 * E;
   const p = model.layers[l], A = ws.layers[l];
-  const dX = ws.dX, dXmid = ws.dXmid, dA = ws.dA, dH = ws.dH;
-  const relu2 = model.config.activation === "relu2";
-  for (let t = 0; t < n; t++) {
-    const o = t * E, of = t * F;
-    linearBackward(dA, 0, false, p.mlp_fc2, A.a, of, dX, o);
-    for (let j = 0; j < F; j++) {
-      const z = A.h[of + j];
-      dH[j] = z > 0 ? (relu2 ? 2 * z ** 1 * dA[j] : dA[j]) : 0;
-    }
-    linearBackward(ws.dXa, 0, false, p.mlp_fc1, A.xb, o, dH, 0);
-    for (let j = o; j < o + E; j++) dXmid[j] = dX[j]; // the residual path
-    rmsnormBackward(dXmid, o, ws.dXa, 0, A.xmid, o, E, A.msB[t], A.scaleB[t]);
-  }
+  const dX = ws.dX, dXmid = ws.dXmid, dA = ws.dA, dH = ws.dH, h = A.h;
+  linearBackward(dA, false, p.mlp_fc2, A.a, dX, n, ws.dcol);
+  activateBackward(h, dA, dH, n * F, model.config.activation === "relu2");
+  linearBackward(ws.dXa, false, p.mlp_fc1, A.xb, dH, n, ws.dcol);
+  dXmid.set(dX.subarray(0, n * E)); // the residual path
+  for (let t = 0; t < n; t++) rmsnormBackward(dXmid, t * E, ws.dXa, t * E, A.xmid, t * E, E, A.msB[t], A.scaleB[t]);
 }
 
 // %% ../chapters/08-efficiency.ipynb 26
-/** Layer l's attention block, at every position: ws.dXmid -> ws.dX (wrt the layer's input). */
-function attentionBackward(model: FastModel, ws: Workspace, l: number, n: number): void {
-  const { n_embd: E, n_head: H, block_size: T } = model.config;
+/** Backward of attendHeads for every query position t < n: dAtt -> dQ, dK, dV (zeroed first). */
+function attendHeadsBackward(A: LayerActs, ws: Workspace, n: number, E: number, H: number, T: number): void {
   const hd = E / H;
-  const p = model.layers[l], A = ws.layers[l];
-  const dX = ws.dX, dXmid = ws.dXmid, dAtt = ws.dAtt, dQ = ws.dQ, dK = ws.dK, dV = ws.dV, dW = ws.dW;
-  for (let t = 0; t < n; t++) {
-    const o = t * E;
-    for (let j = o; j < o + E; j++) dX[j] = dXmid[j]; // the residual path
-    linearBackward(dAtt, o, false, p.attn_wo, A.att, o, dXmid, o);
-  }
+  const invScale = 1 / Math.sqrt(hd);
+  const dAtt = ws.dAtt, dQ = ws.dQ, dK = ws.dK, dV = ws.dV, dW = ws.dW;
+  const q = A.q, k = A.k, v = A.v, e = A.e, w = A.w;
   dQ.fill(0, 0, n * E);
   dK.fill(0, 0, n * E);
   dV.fill(0, 0, n * E);
-  const q = A.q, k = A.k, v = A.v, e = A.e, w = A.w;
-  const invScale = 1 / Math.sqrt(hd);
   for (let t = 0; t < n; t++) {
     for (let h = 0; h < H; h++) {
       const qo = t * E + h * hd;
@@ -418,14 +502,20 @@ function attentionBackward(model: FastModel, ws: Workspace, l: number, n: number
       }
     }
   }
-  const dXa = ws.dXa;
-  for (let t = 0; t < n; t++) {
-    const o = t * E;
-    linearBackward(dXa, 0, false, p.attn_wq, A.xa, o, dQ, o);
-    linearBackward(dXa, 0, true, p.attn_wk, A.xa, o, dK, o);
-    linearBackward(dXa, 0, true, p.attn_wv, A.xa, o, dV, o);
-    rmsnormBackward(dX, o, dXa, 0, ws.stream[l], o, E, A.msA[t], A.scaleA[t]);
-  }
+}
+
+/** Layer l's attention block, at every position: ws.dXmid -> ws.dX (wrt the layer's input). */
+function attentionBackward(model: FastModel, ws: Workspace, l: number, n: number): void {
+  const { n_embd: E, n_head: H, block_size: T } = model.config;
+  const p = model.layers[l], A = ws.layers[l];
+  const dX = ws.dX, dXa = ws.dXa;
+  dX.set(ws.dXmid.subarray(0, n * E)); // the residual path
+  linearBackward(ws.dAtt, false, p.attn_wo, A.att, ws.dXmid, n, ws.dcol);
+  attendHeadsBackward(A, ws, n, E, H, T);
+  linearBackward(dXa, false, p.attn_wq, A.xa, ws.dQ, n, ws.dcol);
+  linearBackward(dXa, true, p.attn_wk, A.xa, ws.dK, n, ws.dcol);
+  linearBackward(dXa, true, p.attn_wv, A.xa, ws.dV, n, ws.dcol);
+  for (let t = 0; t < n; t++) rmsnormBackward(dX, t * E, dXa, t * E, ws.stream[l], t * E, E, A.msA[t], A.scaleA[t]);
 }
 
 // %% ../chapters/08-efficiency.ipynb 28
@@ -436,7 +526,7 @@ function embedBackward(model: FastModel, ws: Workspace, tokens: readonly number[
   for (let t = 0; t < n; t++) {
     const o = t * E;
     if (model.config.embed_norm) {
-      dE.fill(0);
+      dE.fill(0, 0, E);
       rmsnormBackward(dE, 0, dX, o, ws.emb, o, E, ws.ms0[t], ws.scale0[t]);
     } else {
       for (let j = 0; j < E; j++) dE[j] = dX[o + j];
@@ -496,8 +586,9 @@ export function createFastAdam(model: FastModel): FastAdam {
 export function fastAdamStep(model: FastModel, state: FastAdam, step: number): void {
   const { beta1, beta2, eps_adam, learning_rate, num_steps } = model.config;
   const lr = learning_rate * (1 - step / num_steps);
-  const c1 = 1 - beta1 ** (step + 1);
-  const c2 = 1 - beta2 ** (step + 1);
+  // Bias corrections as multiplications by their inverses: a division costs several multiplications.
+  const i1 = 1 / (1 - beta1 ** (step + 1));
+  const i2 = 1 / (1 - beta2 ** (step + 1));
   const k1 = 1 - beta1, k2 = 1 - beta2;
   for (let i = 0; i < model.matrices.length; i++) {
     const p = model.matrices[i];
@@ -508,7 +599,7 @@ export function fastAdamStep(model: FastModel, state: FastAdam, step: number): v
       const vj = beta2 * v[j] + k2 * (gj * gj);
       m[j] = mj;
       v[j] = vj;
-      d[j] -= (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps_adam);
+      d[j] -= (lr * (mj * i1)) / (Math.sqrt(vj * i2) + eps_adam);
       g[j] = 0;
     }
   }
@@ -545,7 +636,7 @@ export function trainFastModel(fast: FastModel, run: Run, onStep?: StepListener)
   return losses;
 }
 
-// %% ../chapters/08-efficiency.ipynb 41
+// %% ../chapters/08-efficiency.ipynb 43
 import { tokenText } from "./sample";
 import { Tokenizer } from "./data";
 
@@ -588,7 +679,7 @@ export function fastSampleMany(fast: FastModel, tok: Tokenizer, rng: Random, cou
   return out;
 }
 
-// %% ../chapters/08-efficiency.ipynb 43
+// %% ../chapters/08-efficiency.ipynb 45
 export interface FastRunResult {
   readonly run: Run;
   readonly fast: FastModel;
@@ -610,7 +701,7 @@ export function runFast(docs: readonly string[], config: Config, onStep?: StepLi
   return { run, fast, losses, samples, trainSeconds };
 }
 
-// %% ../chapters/08-efficiency.ipynb 52
+// %% ../chapters/08-efficiency.ipynb 54
 /** Milliseconds per step spent in each part of training, over `steps` steps of the real loop. */
 export interface FastStepProfile {
   embedding: number;
