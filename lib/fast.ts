@@ -586,9 +586,8 @@ export function createFastAdam(model: FastModel): FastAdam {
 export function fastAdamStep(model: FastModel, state: FastAdam, step: number): void {
   const { beta1, beta2, eps_adam, learning_rate, num_steps } = model.config;
   const lr = learning_rate * (1 - step / num_steps);
-  // Bias corrections as multiplications by their inverses: a division costs several multiplications.
-  const i1 = 1 / (1 - beta1 ** (step + 1));
-  const i2 = 1 / (1 - beta2 ** (step + 1));
+  const c1 = 1 - beta1 ** (step + 1);
+  const c2 = 1 - beta2 ** (step + 1);
   const k1 = 1 - beta1, k2 = 1 - beta2;
   for (let i = 0; i < model.matrices.length; i++) {
     const p = model.matrices[i];
@@ -599,7 +598,7 @@ export function fastAdamStep(model: FastModel, state: FastAdam, step: number): v
       const vj = beta2 * v[j] + k2 * (gj * gj);
       m[j] = mj;
       v[j] = vj;
-      d[j] -= (lr * (mj * i1)) / (Math.sqrt(vj * i2) + eps_adam);
+      d[j] -= (lr * (mj / c1)) / (Math.sqrt(vj / c2) + eps_adam);
       g[j] = 0;
     }
   }
