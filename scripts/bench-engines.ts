@@ -1,14 +1,19 @@
 // Measures both training engines (chapter 6's Value engine, chapter 8's fast engine) on the
-// default configuration and on a larger one: ms per step, steps per second, peak memory, and the
-// speed-up of the fast engine. Each (engine, configuration) runs in a fresh Node process, so JIT
-// warm-up is included as a user would see it, and peak memory is that run's alone.
+// default configuration (1000 steps) and on a larger one (n_embd 64, n_head 4, n_layer 4,
+// block_size 32; 200 steps): ms per step (whole run, and median single step), CPU ms per step,
+// steps per second, peak memory, and the speed-up of the fast engine. Each (engine,
+// configuration) runs in a fresh Node process with the CLI's heap flag, so JIT warm-up is
+// included as a user would see it, and peak memory is that run's alone. The load average is
+// printed too: other processes on a shared machine slow every figure down.
 //
 //   ts-node scripts/bench-engines.ts [--quick] [--out FILE]
 //
-// --quick times the Value engine on fewer steps (100 and 5) instead of the full runs.
-// The results are printed as a table and written as JSON (default book/bench-engines.json).
+// --quick times the Value engine on fewer steps (100 and 5) instead of the full runs (the full
+// Value-engine run of the larger configuration takes many minutes).
+// Prints a table; writes JSON (default bench/engines.json).
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 interface Case {
@@ -23,12 +28,16 @@ interface Measurement {
   steps: number;
   seconds: number;
   msPerStep: number;
+  medianMsPerStep: number;
+  cpuMsPerStep: number;
   stepsPerSecond: number;
   peakMB: number;
   losses: number[];
 }
 
 const root = path.resolve(__dirname, "..");
+// The young-generation size the CLI trains with (SEMI_SPACE_MB in lib/cli/main.ts).
+const CLI_HEAP_FLAG = "--max-semi-space-size=64";
 const cases: Case[] = [
   { name: "default", overrides: {}, steps: 1000 },
   { name: "n_embd 64, n_head 4, n_layer 4, block_size 32", overrides: { n_embd: 64, n_head: 4, n_layer: 4, block_size: 32 }, steps: 200 },
@@ -40,38 +49,54 @@ const m = require(${JSON.stringify(path.join(root, "lib", "dist", "index.js"))})
 const [engine, overrides, steps] = [process.argv[1], JSON.parse(process.argv[2]), Number(process.argv[3])];
 const config = m.makeConfig({ ...overrides, num_steps: steps });
 const run = m.prepareRun(m.defaultCorpus(), config);
-const start = performance.now();
-const losses = (engine === "fast" ? m.trainFast : m.train)(run);
+const times = [];
+let last = performance.now();
+const start = last;
+const cpu0 = process.cpuUsage();
+const losses = (engine === "fast" ? m.trainFast : m.train)(run, () => {
+  const now = performance.now();
+  times.push(now - last);
+  last = now;
+});
 const seconds = (performance.now() - start) / 1000;
-process.stdout.write(JSON.stringify({ seconds, losses, peakKB: process.resourceUsage().maxRSS }));
+const cpu = process.cpuUsage(cpu0);
+times.sort((a, b) => a - b);
+process.stdout.write(JSON.stringify({
+  seconds, losses, median: times[times.length >> 1], cpuMs: (cpu.user + cpu.system) / 1000, peakKB: process.resourceUsage().maxRSS,
+}));
 `;
 
 function measure(engine: "value" | "fast", c: Case, steps: number): Measurement {
-  const res = spawnSync(process.execPath, ["-e", CHILD, engine, JSON.stringify(c.overrides), String(steps)], {
+  const res = spawnSync(process.execPath, [CLI_HEAP_FLAG, "-e", CHILD, engine, JSON.stringify(c.overrides), String(steps)], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
   });
   if (res.status !== 0) throw new Error(`${engine} on ${c.name} failed: ${res.stderr.trim().split("\n").pop() ?? ""}`);
-  const out = JSON.parse(res.stdout) as { seconds: number; losses: number[]; peakKB: number };
+  const out = JSON.parse(res.stdout) as { seconds: number; losses: number[]; median: number; cpuMs: number; peakKB: number };
   return {
     engine,
     config: c.name,
     steps,
     seconds: out.seconds,
     msPerStep: (out.seconds * 1000) / steps,
+    medianMsPerStep: out.median,
+    cpuMsPerStep: out.cpuMs / steps,
     stepsPerSecond: steps / out.seconds,
     peakMB: out.peakKB / 1024,
     losses: out.losses,
   };
 }
 
+const fmt = (ms: number): string => ms.toFixed(ms < 1 ? 4 : 2);
+
 function main(): void {
   const quick = process.argv.includes("--quick");
   const outIndex = process.argv.indexOf("--out");
-  const outFile = outIndex >= 0 ? process.argv[outIndex + 1] : path.join(root, "book", "bench-engines.json");
+  const outFile = outIndex >= 0 ? process.argv[outIndex + 1] : path.join(root, "bench", "engines.json");
   if (!fs.existsSync(path.join(root, "lib", "dist", "index.js"))) throw new Error("lib is not built: run `make lib` first");
+  const loadBefore = os.loadavg();
   const results: Measurement[] = [];
-  const rows: string[][] = [["configuration", "engine", "steps", "ms/step", "steps/s", "peak MB", "speed-up", "losses agree"]];
+  const rows: string[][] = [["configuration", "engine", "steps", "ms/step", "median", "cpu ms/step", "steps/s", "peak MB", "speed-up", "losses agree"]];
   for (const c of cases) {
     const fast = measure("fast", c, c.steps);
     const valueSteps = quick ? Math.max(5, Math.round(c.steps / 10 / (c.steps < 1000 ? 4 : 1))) : c.steps;
@@ -87,19 +112,26 @@ function main(): void {
     for (const r of [value, fast]) {
       results.push(r);
       rows.push([
-        c.name, r.engine, String(r.steps), r.msPerStep.toFixed(r.msPerStep < 1 ? 4 : 2), r.stepsPerSecond.toFixed(0), r.peakMB.toFixed(0),
+        c.name, r.engine, String(r.steps), fmt(r.msPerStep), fmt(r.medianMsPerStep), fmt(r.cpuMsPerStep), r.stepsPerSecond.toFixed(0), r.peakMB.toFixed(0),
         r.engine === "fast" ? `${speedup.toFixed(0)}x` : "1x", r.engine === "fast" ? agree : "",
       ]);
     }
   }
+  const loadAfter = os.loadavg();
+  console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
+  console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
   const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
   for (const [i, r] of rows.entries()) {
-    console.log(r.map((cell, j) => (j >= 2 && j <= 6 ? cell.padStart(widths[j]) : cell.padEnd(widths[j]))).join("  "));
+    console.log(r.map((cell, j) => (j >= 2 && j <= 8 ? cell.padStart(widths[j]) : cell.padEnd(widths[j]))).join("  "));
     if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
   const json = {
+    date: new Date().toISOString(),
     node: process.version,
+    cpus: os.cpus().length,
+    loadBefore,
+    loadAfter,
     quick,
     results: results.map(({ losses, ...r }) => ({ ...r, finalLoss: losses[losses.length - 1] })),
   };
