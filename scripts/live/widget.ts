@@ -80,7 +80,8 @@ function createChart(host: HTMLElement): { reset(steps: number): void; draw(loss
     }
     const label = svgEl("text", { x: (x0 + x1) / 2, y: H - 2, "text-anchor": "middle" });
     label.textContent = "step";
-    const yLabel = svgEl("text", { x: 12, y: pad.top + 2, "text-anchor": "start", "dominant-baseline": "hanging" });
+    const yMid = (pad.top + yBottom) / 2;
+    const yLabel = svgEl("text", { x: 12, y: yMid, "text-anchor": "middle", transform: `rotate(-90 12 ${yMid})` });
     yLabel.textContent = "loss";
     axes.append(label, yLabel);
   };
@@ -214,7 +215,8 @@ function mount(root: HTMLElement): void {
       state.samples = sampleMany(run.model, run.tok, run.rng, config.num_samples, config.temperature);
       state.samples.forEach((text, i) => lines.push(JSON.stringify({ sample: i + 1, text })));
       samplesTitle.textContent = config.num_samples > 0 ? `${config.num_samples} names invented by the model (temperature ${config.temperature}):` : "";
-      samplesList.replaceChildren(...state.samples.map((s) => el("li", {}, s)));
+      // A sample can be empty: the model may draw the end token first.
+      samplesList.replaceChildren(...state.samples.map((s) => (s === "" ? el("li", { className: "live-empty", title: "the model drew the end token first" }, "(empty)") : el("li", {}, s))));
       log.textContent = lines.join("\n");
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
       setStatus("done", `Done: ${config.num_steps} steps in ${secs} s, final loss ${state.losses[state.losses.length - 1].toFixed(4)}.`);

@@ -32,10 +32,14 @@ function parseJsonl(text: string): Trace {
 
 function expectSameLosses(actual: readonly number[], expected: readonly number[]): void {
   expect(actual.length).toBe(expected.length);
+  let worst = 0;
   actual.forEach((loss, i) => {
     const rel = Math.abs(loss - expected[i]) / Math.abs(expected[i]);
     expect(rel, `step ${i + 1}: ${loss} vs ${expected[i]}`).toBeLessThanOrEqual(1e-12);
+    worst = Math.max(worst, rel);
   });
+  const exact = actual.filter((loss, i) => loss === expected[i]).length;
+  console.info(`live page vs CLI: ${exact} of ${actual.length} losses bit-identical, largest relative difference ${worst}`);
 }
 
 let server: { url: string; close(): Promise<void> };
@@ -94,10 +98,11 @@ describe("the live page", () => {
     const shown = parseJsonl(await page.locator(".live-log").textContent() ?? "");
     expectSameLosses(shown.losses, cli.losses);
     expect(shown.samples).toEqual(cli.samples);
-    expect(await page.locator(".live-samples li").allInnerTexts()).toEqual(cli.samples);
+    expect(await page.locator(".live-samples li").allInnerTexts()).toEqual(cli.samples.map((s) => (s === "" ? "(empty)" : s)));
     const points = await page.locator(".live-chart .live-raw").getAttribute("points");
     expect(points?.trim().split(/\s+/)).toHaveLength(STEPS);
     expect(await page.locator(".live-status").innerText()).toMatch(new RegExp(`^Done: ${STEPS} steps`));
     expect(errors).toEqual([]);
+    if (process.env.SHOTS_DIR) await page.screenshot({ path: join(process.env.SHOTS_DIR, "live-trained.png"), fullPage: true });
   });
 });
