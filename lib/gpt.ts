@@ -224,7 +224,7 @@ export function createModel(config: Config, vocabSize: number, rng: Random): Mod
   return assembleModel(config, vocabSize, stateDict);
 }
 
-// %% ../chapters/05-gpt.ipynb 14
+// %% ../chapters/05-gpt.ipynb 15
 /** Local gradients of an addition; shared because they never change. */
 const ADD_GRADS: readonly number[] = [1, 1];
 /** The 0 a sum starts from. A constant leaf: nothing reads its gradient, so it can be shared. */
@@ -261,7 +261,7 @@ function sumValues(xs: readonly Value[]): Value {
   return s;
 }
 
-// %% ../chapters/05-gpt.ipynb 16
+// %% ../chapters/05-gpt.ipynb 17
 /** y[i] = sum_j w[i][j] * x[j]. */
 export function linear(x: readonly Value[], w: Matrix): Value[] {
   const out = new Array<Value>(w.length);
@@ -269,7 +269,7 @@ export function linear(x: readonly Value[], w: Matrix): Value[] {
   return out;
 }
 
-// %% ../chapters/05-gpt.ipynb 18
+// %% ../chapters/05-gpt.ipynb 19
 /** p_i = exp(l_i - max) / sum_j exp(l_j - max), built from Value operations. */
 export function softmax(logits: readonly Value[]): Value[] {
   let m = -Infinity;
@@ -284,7 +284,7 @@ export function softmax(logits: readonly Value[]): Value[] {
   return probs;
 }
 
-// %% ../chapters/05-gpt.ipynb 20
+// %% ../chapters/05-gpt.ipynb 21
 /** y_i = x_i / sqrt(mean(x^2) + 1e-5). */
 export function rmsnorm(x: readonly Value[]): Value[] {
   const n = x.length;
@@ -295,7 +295,7 @@ export function rmsnorm(x: readonly Value[]): Value[] {
   return out;
 }
 
-// %% ../chapters/05-gpt.ipynb 24
+// %% ../chapters/05-gpt.ipynb 25
 /** Per layer, the keys (or values) of every position processed so far. */
 export type KVCache = Value[][][];
 
@@ -372,4 +372,17 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
     for (let i = 0; i < e; i++) x[i] = addNode(x[i], residual[i]);
   }
   return linear(x, model.lm_head);
+}
+
+// %% ../chapters/05-gpt.ipynb 32
+/**
+ * The attention weights while the model reads `ids` from position 0:
+ * result[layer][head][pos] holds the weights of position pos over positions 0..pos.
+ */
+export function attentionWeights(model: Model, ids: readonly number[]): number[][][][] {
+  const { config } = model;
+  const cache = emptyCache(config);
+  const out: number[][][][] = Array.from({ length: config.n_layer }, () => Array.from({ length: config.n_head }, () => []));
+  ids.forEach((id, pos) => gpt(model, id, pos, cache.keys, cache.values, (layer, head, w) => out[layer][head].push([...w])));
+  return out;
 }
