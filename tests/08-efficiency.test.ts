@@ -37,17 +37,23 @@ const reference = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "r
 const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 /**
- * Gradient tolerance: |fast - value| <= 1e-12 * max(|fast|, |value|, M), where M is the largest
- * |gradient| of the same matrix (Value engine). A plain relative 1e-12 for ordinary entries; an
- * entry that is nearly zero because its terms cancel is compared on its matrix's scale, since the
- * two engines add the same terms in different orders.
+ * Gradient tolerance: |fast - value| <= 1e-12 * max(|fast|, |value|, M). A plain relative 1e-12
+ * for ordinary entries; an entry that is nearly zero because its terms cancel is compared on the
+ * scale M of the terms, since the two engines add the same terms in different orders. M is the
+ * largest |gradient| of the same matrix ("matrix" floor) or of the whole model ("model" floor).
+ * The matrix floor holds whenever n_embd >= 2; with n_embd = 1, rmsnorm maps every input to about
+ * +-1, its true gradient is almost nothing, and what both engines compute for the matrices behind
+ * it (1 x 1 attn_wq, attn_wk) is rounding noise of the terms that cancelled: only the model floor
+ * is meaningful there.
  */
-function worstGradientError(config: Config, docs: string[], doc: string): { loss: [number, number]; worst: number; where: string } {
+function worstGradientError(config: Config, docs: string[], doc: string, floor: "matrix" | "model"): { loss: [number, number]; worst: number; where: string } {
   const run = prepareRun(docs, config);
   const fast = fastFromModel(run.model);
   const tokens = trainingTokens(run.tok, doc, config);
   const slowLoss = lossAndGrads(run.model, tokens);
   const fastLoss = fastLossAndGrad(fast, tokens);
+  let modelScale = 0;
+  for (const v of run.model.params) modelScale = Math.max(modelScale, Math.abs(v.grad));
   let worst = 0;
   let where = "";
   for (const m of fast.matrices) {
@@ -55,6 +61,7 @@ function worstGradientError(config: Config, docs: string[], doc: string): { loss
     expect(slow.length).toBe(m.grad.length);
     let scale = 0;
     for (const v of slow) scale = Math.max(scale, Math.abs(v.grad));
+    if (floor === "model") scale = modelScale;
     slow.forEach((v, i) => {
       const a = v.grad;
       const b = m.grad[i];
@@ -77,7 +84,7 @@ function randomConfig(rng: Random): Config {
   return makeConfig({
     seed: rng.randbelow(1_000_000),
     n_head,
-    n_embd: n_head * pick([1, 2, 3, 4]),
+    n_embd: n_head * pick([1, 2, 3, 4]), // n_embd = 1 included (see worstGradientError)
     n_layer: pick([1, 2, 3]),
     block_size: 2 + rng.randbelow(9), // block_size 1 with crop_to_block leaves no position to train on
     init_std: pick([0.02, 0.08, 0.3]),
@@ -126,20 +133,21 @@ describe("the fast engine's parameters", () => {
 });
 
 describe("gradients agree with the Value engine", () => {
-  it("on the default model", () => {
-    const r = worstGradientError(defaultConfig, defaultCorpus(), "christopher");
+  it("on the default model (floor: the matrix's largest gradient)", () => {
+    const r = worstGradientError(defaultConfig, defaultCorpus(), "christopher", "matrix");
     expect(r.loss[1]).toBe(r.loss[0]);
     expect(r.worst, r.where).toBeLessThanOrEqual(1e-12);
   });
 
-  it("on 60 random small configurations (loss identical, every gradient within 1e-12)", () => {
+  it("on 100 random small configurations (loss identical, every gradient within 1e-12)", () => {
     const rng = createRandom(2024);
-    for (let k = 0; k < 60; k++) {
+    for (let k = 0; k < 100; k++) {
       const config = randomConfig(rng);
       const docs = randomDocs(rng);
       const doc = docs[rng.randbelow(docs.length)];
-      const r = worstGradientError(config, docs, doc);
-      const label = `case ${k}: ${JSON.stringify(config)} doc ${JSON.stringify(doc)}: ${r.where}`;
+      const floor = config.n_embd >= 2 ? "matrix" : "model";
+      const r = worstGradientError(config, docs, doc, floor);
+      const label = `case ${k} (${floor} floor): ${JSON.stringify(config)} doc ${JSON.stringify(doc)}: ${r.where}`;
       expect(r.loss[1], label).toBe(r.loss[0]);
       expect(r.worst, label).toBeLessThanOrEqual(1e-12);
     }
