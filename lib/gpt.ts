@@ -225,39 +225,22 @@ export function createModel(config: Config, vocabSize: number, rng: Random): Mod
 }
 
 // %% ../chapters/05-gpt.ipynb 15
-/** Local gradients of an addition; shared because they never change. */
-const ADD_GRADS: readonly number[] = [1, 1];
 /** The 0 a sum starts from. A constant leaf: nothing reads its gradient, so it can be shared. */
 const ZERO = new Value(0);
 
-/** a + b, as Value.add makes it. */
-function addNode(a: Value, b: Value): Value {
-  return new Value(a.data + b.data, [a, b], ADD_GRADS, "+");
-}
-
-/** a * b, as Value.mul makes it. */
-function mulNode(a: Value, b: Value): Value {
-  return new Value(a.data * b.data, [a, b], [b.data, a.data], "*");
-}
-
-/** sum(a[i] * b[i]) with Python's order: ((0 + a0*b0) + a1*b1) + ... */
+/** sum(a[aStart + j] * b[bStart + j] for j < n), in Python's order: ((0 + a0*b0) + a1*b1) + ... */
 function dot(a: readonly Value[], aStart: number, b: readonly Value[], bStart: number, n: number): Value {
-  let s = ZERO;
-  for (let j = 0; j < n; j++) {
-    const x = a[aStart + j];
-    const y = b[bStart + j];
-    const p = new Value(x.data * y.data, [x, y], [y.data, x.data], "*");
-    // The first addition is 0 + p; Python makes it as p + 0 (int + Value falls back to Value + int).
-    s = j === 0 ? new Value(p.data + 0, [p, ZERO], ADD_GRADS, "+") : new Value(s.data + p.data, [s, p], ADD_GRADS, "+");
-  }
-  return n === 0 ? new Value(0) : s;
+  if (n === 0) return new Value(0);
+  let s = a[aStart].mul(b[bStart]).add(ZERO);
+  for (let j = 1; j < n; j++) s = s.add(a[aStart + j].mul(b[bStart + j]));
+  return s;
 }
 
-/** sum(xs) with Python's order. */
+/** sum(xs) in Python's order. */
 function sumValues(xs: readonly Value[]): Value {
   if (xs.length === 0) return new Value(0);
-  let s = new Value(xs[0].data + 0, [xs[0], ZERO], ADD_GRADS, "+");
-  for (let i = 1; i < xs.length; i++) s = new Value(s.data + xs[i].data, [s, xs[i]], ADD_GRADS, "+");
+  let s = xs[0].add(ZERO);
+  for (let i = 1; i < xs.length; i++) s = s.add(xs[i]);
   return s;
 }
 
@@ -276,11 +259,11 @@ export function softmax(logits: readonly Value[]): Value[] {
   for (const l of logits) if (l.data > m) m = l.data;
   const shift = new Value(-m);
   const exps = new Array<Value>(logits.length);
-  for (let i = 0; i < logits.length; i++) exps[i] = addNode(logits[i], shift).exp();
+  for (let i = 0; i < logits.length; i++) exps[i] = logits[i].add(shift).exp();
   const total = sumValues(exps);
   const probs = new Array<Value>(logits.length);
   // Python's e / total makes a new power node for every division.
-  for (let i = 0; i < exps.length; i++) probs[i] = mulNode(exps[i], total.pow(-1));
+  for (let i = 0; i < exps.length; i++) probs[i] = exps[i].mul(total.pow(-1));
   return probs;
 }
 
@@ -288,10 +271,10 @@ export function softmax(logits: readonly Value[]): Value[] {
 /** y_i = x_i / sqrt(mean(x^2) + 1e-5). */
 export function rmsnorm(x: readonly Value[]): Value[] {
   const n = x.length;
-  const ms = mulNode(dot(x, 0, x, 0, n), new Value(1 / n));
-  const scale = addNode(ms, new Value(1e-5)).pow(-0.5);
+  const ms = dot(x, 0, x, 0, n).mul(1 / n);
+  const scale = ms.add(1e-5).pow(-0.5);
   const out = new Array<Value>(n);
-  for (let i = 0; i < n; i++) out[i] = mulNode(x[i], scale);
+  for (let i = 0; i < n; i++) out[i] = x[i].mul(scale);
   return out;
 }
 
@@ -325,7 +308,7 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
   if (tokRow === undefined) throw new RangeError(`token ${token} is outside the vocabulary of ${model.vocabSize}`);
   const posRow = model.wpe[pos % config.block_size];
   let x = new Array<Value>(e);
-  for (let i = 0; i < e; i++) x[i] = addNode(tokRow[i], posRow[i]);
+  for (let i = 0; i < e; i++) x[i] = tokRow[i].add(posRow[i]);
   if (config.embed_norm) x = rmsnorm(x);
   // Python divides by head_dim ** 0.5, that is, multiplies by its power -1.
   const attnScale = new Value(1 / Math.sqrt(headDim));
@@ -346,20 +329,17 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
     for (let h = 0; h < config.n_head; h++) {
       const hs = h * headDim;
       const scores = new Array<Value>(T);
-      for (let t = 0; t < T; t++) scores[t] = mulNode(dot(q, hs, layerKeys[t], hs, headDim), attnScale);
+      for (let t = 0; t < T; t++) scores[t] = dot(q, hs, layerKeys[t], hs, headDim).mul(attnScale);
       const weights = softmax(scores);
       if (watch) watch(li, h, weights.map((p) => p.data));
       for (let j = 0; j < headDim; j++) {
-        let s = ZERO;
-        for (let t = 0; t < T; t++) {
-          const p = mulNode(weights[t], layerValues[t][hs + j]);
-          s = t === 0 ? new Value(p.data + 0, [p, ZERO], ADD_GRADS, "+") : addNode(s, p);
-        }
+        let s = weights[0].mul(layerValues[0][hs + j]).add(ZERO);
+        for (let t = 1; t < T; t++) s = s.add(weights[t].mul(layerValues[t][hs + j]));
         xAttn[hs + j] = s;
       }
     }
     x = linear(xAttn, w.attn_wo);
-    for (let i = 0; i < e; i++) x[i] = addNode(x[i], residual[i]);
+    for (let i = 0; i < e; i++) x[i] = x[i].add(residual[i]);
     // MLP block.
     residual = x;
     x = rmsnorm(x);
@@ -369,7 +349,7 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
       x[i] = config.activation === "relu2" ? r.pow(2) : r;
     }
     x = linear(x, w.mlp_fc2);
-    for (let i = 0; i < e; i++) x[i] = addNode(x[i], residual[i]);
+    for (let i = 0; i < e; i++) x[i] = x[i].add(residual[i]);
   }
   return linear(x, model.lm_head);
 }
