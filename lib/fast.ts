@@ -82,7 +82,7 @@ export function fastFromModel(model: Model): FastModel {
 }
 
 /** Writes the fast model's weights into the Value model's parameters (same names, same shapes). */
-export function copyIntoModel(fast: FastModel, model: Model): void {
+export function copyFastIntoModel(fast: FastModel, model: Model): void {
   for (const m of fast.matrices) {
     const rows = model.stateDict[m.name];
     for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) rows[i][j].data = m.data[i * m.cols + j];
@@ -611,7 +611,7 @@ import { Run, StepListener, TrainingDiverged } from "./train";
 export function trainFast(run: Run, onStep?: StepListener): number[] {
   const fast = fastFromModel(run.model);
   const losses = trainFastModel(fast, run, onStep);
-  copyIntoModel(fast, run.model);
+  copyFastIntoModel(fast, run.model);
   return losses;
 }
 
@@ -695,7 +695,7 @@ export function runFast(docs: readonly string[], config: Config, onStep?: StepLi
   const start = performance.now();
   const losses = trainFastModel(fast, run, onStep);
   const trainSeconds = (performance.now() - start) / 1000;
-  copyIntoModel(fast, run.model);
+  copyFastIntoModel(fast, run.model);
   const samples = fastSampleMany(fast, run.tok, run.rng, config.num_samples, config.temperature);
   return { run, fast, losses, samples, trainSeconds };
 }
