@@ -23,7 +23,7 @@ const MIN_FIGURES: Record<string, number> = {
   "chapters/06-training": 1,
   "chapters/07-sampling": 4,
   "chapters/08-efficiency": 3,
-  "chapters/09-two-microgpts": 0,
+  "chapters/09-two-microgpts": 5,
   "chapters/glossary": 0,
   "chapters/00-charts": 6,
 };
