@@ -62,7 +62,7 @@ export function docLoss(model: Model, tokens: readonly number[]): Value {
   return total.mul(1 / n);
 }
 
-// %% ../chapters/06-training.ipynb 9
+// %% ../chapters/06-training.ipynb 11
 import { backward } from "./backward";
 
 /** Forward and backward on one document; the parameters' grads are filled in. Returns the loss. */
@@ -85,7 +85,7 @@ export function lossAndGrads(model: Model, tokens: readonly number[]): number {
   return reported;
 }
 
-// %% ../chapters/06-training.ipynb 11
+// %% ../chapters/06-training.ipynb 16
 /** Adam's two running averages, one entry per parameter. */
 export interface AdamState {
   readonly m: Float64Array;
@@ -115,7 +115,7 @@ export function adamStep(params: readonly Value[], state: AdamState, step: numbe
   }
 }
 
-// %% ../chapters/06-training.ipynb 13
+// %% ../chapters/06-training.ipynb 18
 /** Training stopped because the loss stopped being a finite number. */
 export class TrainingDiverged extends Error {
   override name = "TrainingDiverged";
