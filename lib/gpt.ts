@@ -224,61 +224,79 @@ export function createModel(config: Config, vocabSize: number, rng: Random): Mod
   return assembleModel(config, vocabSize, stateDict);
 }
 
-// %% ../chapters/05-gpt.ipynb 15
-/** The 0 a sum starts from. A constant leaf: nothing reads its gradient, so it can be shared. */
-const ZERO = new Value(0);
-
-/** sum(a[aStart + j] * b[bStart + j] for j < n), in Python's order: ((0 + a0*b0) + a1*b1) + ... */
-function dot(a: readonly Value[], aStart: number, b: readonly Value[], bStart: number, n: number): Value {
-  if (n === 0) return new Value(0);
-  let s = a[aStart].mul(b[bStart]).add(ZERO);
-  for (let j = 1; j < n; j++) s = s.add(a[aStart + j].mul(b[bStart + j]));
-  return s;
+// %% ../chapters/05-gpt.ipynb 16
+/**
+ * sum(a[aStart + j] * b[bStart + j] for j < n) as one node: the same products, added in Python's
+ * order ((0 + a0*b0) + a1*b1) + ...; inputs a0, b0, a1, b1, ... with local gradients b0, a0, b1, a1, ...
+ */
+function dot(a: readonly Value[], aStart: number, b: readonly Value[], bStart: number, n: number, literal = false): Value {
+  if (literal) {
+    let chain = n === 0 ? new Value(0) : a[aStart].mul(b[bStart]).add(0);
+    for (let j = 1; j < n; j++) chain = chain.add(a[aStart + j].mul(b[bStart + j]));
+    return chain;
+  }
+  const children = new Array<Value>(2 * n);
+  const local = new Array<number>(2 * n);
+  let s = 0;
+  for (let j = 0; j < n; j++) {
+    const x = a[aStart + j];
+    const y = b[bStart + j];
+    s = j === 0 ? x.data * y.data + 0 : s + x.data * y.data;
+    children[2 * j] = x;
+    children[2 * j + 1] = y;
+    local[2 * j] = y.data;
+    local[2 * j + 1] = x.data;
+  }
+  return new Value(s, children, local, "dot");
 }
 
-/** sum(xs) in Python's order. */
-function sumValues(xs: readonly Value[]): Value {
-  if (xs.length === 0) return new Value(0);
-  let s = xs[0].add(ZERO);
-  for (let i = 1; i < xs.length; i++) s = s.add(xs[i]);
-  return s;
+/** sum(xs) as one node: ((0 + x0) + x1) + ..., every local gradient 1. */
+function sumValues(xs: readonly Value[], literal = false): Value {
+  if (literal) {
+    let chain = xs.length === 0 ? new Value(0) : xs[0].add(0);
+    for (let i = 1; i < xs.length; i++) chain = chain.add(xs[i]);
+    return chain;
+  }
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s = i === 0 ? xs[0].data + 0 : s + xs[i].data;
+  return new Value(s, xs.slice(), new Array<number>(xs.length).fill(1), "sum");
 }
 
-// %% ../chapters/05-gpt.ipynb 17
+// %% ../chapters/05-gpt.ipynb 20
 /** y[i] = sum_j w[i][j] * x[j]. */
-export function linear(x: readonly Value[], w: Matrix): Value[] {
+export function linear(x: readonly Value[], w: Matrix, literal = false): Value[] {
   const out = new Array<Value>(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = dot(w[i], 0, x, 0, x.length);
+  for (let i = 0; i < w.length; i++) out[i] = dot(w[i], 0, x, 0, x.length, literal);
   return out;
 }
 
-// %% ../chapters/05-gpt.ipynb 19
+// %% ../chapters/05-gpt.ipynb 22
 /** p_i = exp(l_i - max) / sum_j exp(l_j - max), built from Value operations. */
-export function softmax(logits: readonly Value[]): Value[] {
+export function softmax(logits: readonly Value[], literal = false): Value[] {
   let m = -Infinity;
   for (const l of logits) if (l.data > m) m = l.data;
   const shift = new Value(-m);
   const exps = new Array<Value>(logits.length);
   for (let i = 0; i < logits.length; i++) exps[i] = logits[i].add(shift).exp();
-  const total = sumValues(exps);
+  const total = sumValues(exps, literal);
   const probs = new Array<Value>(logits.length);
   // Python's e / total makes a new power node for every division.
   for (let i = 0; i < exps.length; i++) probs[i] = exps[i].mul(total.pow(-1));
   return probs;
 }
 
-// %% ../chapters/05-gpt.ipynb 21
+// %% ../chapters/05-gpt.ipynb 24
 /** y_i = x_i / sqrt(mean(x^2) + 1e-5). */
-export function rmsnorm(x: readonly Value[]): Value[] {
+export function rmsnorm(x: readonly Value[], literal = false): Value[] {
   const n = x.length;
-  const ms = dot(x, 0, x, 0, n).mul(1 / n);
+  const ms = dot(x, 0, x, 0, n, literal).mul(1 / n);
   const scale = ms.add(1e-5).pow(-0.5);
   const out = new Array<Value>(n);
   for (let i = 0; i < n; i++) out[i] = x[i].mul(scale);
   return out;
 }
 
-// %% ../chapters/05-gpt.ipynb 25
+// %% ../chapters/05-gpt.ipynb 28
 /** Per layer, the keys (or values) of every position processed so far. */
 export type KVCache = Value[][][];
 
@@ -304,22 +322,23 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
   const { config } = model;
   const e = config.n_embd;
   const headDim = e / config.n_head;
+  const literal = config.backward_mode === "per-position"; // see "One node for a whole sum"
   const tokRow = model.wte[token];
   if (tokRow === undefined) throw new RangeError(`token ${token} is outside the vocabulary of ${model.vocabSize}`);
   const posRow = model.wpe[pos % config.block_size];
   let x = new Array<Value>(e);
   for (let i = 0; i < e; i++) x[i] = tokRow[i].add(posRow[i]);
-  if (config.embed_norm) x = rmsnorm(x);
+  if (config.embed_norm) x = rmsnorm(x, literal);
   // Python divides by head_dim ** 0.5, that is, multiplies by its power -1.
   const attnScale = new Value(1 / Math.sqrt(headDim));
   for (let li = 0; li < config.n_layer; li++) {
     const w = model.layers[li];
     // Attention block.
     let residual = x;
-    x = rmsnorm(x);
-    const q = linear(x, w.attn_wq);
-    const k = linear(x, w.attn_wk);
-    const v = linear(x, w.attn_wv);
+    x = rmsnorm(x, literal);
+    const q = linear(x, w.attn_wq, literal);
+    const k = linear(x, w.attn_wk, literal);
+    const v = linear(x, w.attn_wv, literal);
     const layerKeys = keys[li];
     const layerValues = values[li];
     layerKeys.push(k);
@@ -329,32 +348,32 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
     for (let h = 0; h < config.n_head; h++) {
       const hs = h * headDim;
       const scores = new Array<Value>(T);
-      for (let t = 0; t < T; t++) scores[t] = dot(q, hs, layerKeys[t], hs, headDim).mul(attnScale);
-      const weights = softmax(scores);
+      for (let t = 0; t < T; t++) scores[t] = dot(q, hs, layerKeys[t], hs, headDim, literal).mul(attnScale);
+      const weights = softmax(scores, literal);
       if (watch) watch(li, h, weights.map((p) => p.data));
+      const column = new Array<Value>(T);
       for (let j = 0; j < headDim; j++) {
-        let s = weights[0].mul(layerValues[0][hs + j]).add(ZERO);
-        for (let t = 1; t < T; t++) s = s.add(weights[t].mul(layerValues[t][hs + j]));
-        xAttn[hs + j] = s;
+        for (let t = 0; t < T; t++) column[t] = layerValues[t][hs + j];
+        xAttn[hs + j] = dot(weights, 0, column, 0, T, literal); // sum_t w_t * v_t[j]
       }
     }
-    x = linear(xAttn, w.attn_wo);
+    x = linear(xAttn, w.attn_wo, literal);
     for (let i = 0; i < e; i++) x[i] = x[i].add(residual[i]);
     // MLP block.
     residual = x;
-    x = rmsnorm(x);
-    x = linear(x, w.mlp_fc1);
+    x = rmsnorm(x, literal);
+    x = linear(x, w.mlp_fc1, literal);
     for (let i = 0; i < x.length; i++) {
       const r = x[i].relu();
       x[i] = config.activation === "relu2" ? r.pow(2) : r;
     }
-    x = linear(x, w.mlp_fc2);
+    x = linear(x, w.mlp_fc2, literal);
     for (let i = 0; i < e; i++) x[i] = x[i].add(residual[i]);
   }
-  return linear(x, model.lm_head);
+  return linear(x, model.lm_head, literal);
 }
 
-// %% ../chapters/05-gpt.ipynb 32
+// %% ../chapters/05-gpt.ipynb 35
 /**
  * The attention weights while the model reads `ids` from position 0:
  * result[layer][head][pos] holds the weights of position pos over positions 0..pos.

@@ -77,7 +77,7 @@ export function lossAndGrads(model: Model, tokens: readonly number[]): number {
   const { keys, values } = emptyCache(config);
   let reported = 0.0;
   for (let pos = 0; pos < n; pos++) {
-    const probs = softmax(gpt(model, tokens[pos], pos, keys, values));
+    const probs = softmax(gpt(model, tokens[pos], pos, keys, values), true); // literal sums: see chapter 5
     const lossT = probs[tokens[pos + 1]].log().neg().mul(1 / n);
     backward(lossT);
     reported += lossT.data;
