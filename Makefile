@@ -91,15 +91,16 @@ test: check typecheck vitest notebooks
 book: $(BUILT) $(KERNEL)
 	@rm -rf book/_build/html
 	node scripts/live/build.mjs book/_build/live
-	$(VENV)/bin/jupyter-book build . --path-output book --warningiserror --nitpick --keep-going
+	$(VENV)/bin/jupyter-book build . --all --path-output book --warningiserror --nitpick --keep-going
 	@echo "The book is at book/_build/html/index.html"
 
 # The rendered book in Chromium (pages, figures, the live page against the CLI) and JupyterLab.
 test-book: book
 	node_modules/.bin/vitest run --config vitest.browser.config.mts
 
+# Jupyter refuses to run as root unless told; containers often are root.
 lab: $(BUILT) $(KERNEL)
-	$(VENV)/bin/jupyter lab --notebook-dir=chapters
+	$(VENV)/bin/jupyter lab --notebook-dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
 train: $(BUILT)
 	node lib/bin/microgpt.js train $(ARGS)
