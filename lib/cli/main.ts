@@ -120,18 +120,25 @@ function run(argv: readonly string[], io: Io = processIo): number {
 const SEMI_SPACE_MB = 64;
 
 /**
- * Training builds a graph of ~60,000 nodes per step that lives until the step's backward pass:
- * with V8's default young generation (16 MB) every step's graph gets copied by the scavenger and
- * promoted, and garbage collection takes over half the time. The heap size can only be set when
- * node starts, so `train` runs itself again with a larger one (unless it already has it).
- * Returns the child's exit code, or undefined when no second process is needed.
+ * The first version's per-position backward needs the literal graph (chapter 5): about 60,000
+ * nodes per step that live until the step ends. With V8's default young generation (16 MB) the
+ * scavenger copies and promotes every step's graph, and garbage collection takes over half the
+ * time. The heap size can only be set when node starts, so such a run starts node again with a
+ * larger one (the default run, with its compact graph, is faster without the second start).
+ * Returns the child's exit code, or undefined when this process should do the work itself.
  */
 function rerunWithLargerHeap(argv: readonly string[]): number | undefined {
-  if (argv[0] !== "train" || argv.includes("--help")) return undefined;
   if (process.env.MICROGPT_NO_RESPAWN === "1") return undefined;
   if (process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) return undefined;
+  let needsHeap = false;
+  try {
+    const args = parseArgs(argv);
+    needsHeap = args.command === "train" && makeConfig(args.overrides, args.preset).backward_mode === "per-position";
+  } catch {
+    return undefined; // bad input: reported by run() in this process
+  }
   const script = process.argv[1];
-  if (script === undefined) return undefined;
+  if (!needsHeap || script === undefined) return undefined;
   const r = spawnSync(process.execPath, [`--max-semi-space-size=${SEMI_SPACE_MB}`, ...process.execArgv, script, ...argv], {
     stdio: "inherit",
     env: { ...process.env, MICROGPT_NO_RESPAWN: "1" },
