@@ -104,6 +104,7 @@ describe("flags", () => {
 
   const bad: [string[], RegExp][] = [
     [["train", "--bogus"], /unknown flag --bogus/],
+    [["train", "--n-head", "3"], /divisible by n_head \(3\) \(flags --n-embd, --n-head\)/],
     [["train", "--steps", "abc"], /--steps needs a number, got "abc"/],
     [["train", "--steps", "1.5"], /--steps needs a whole number/],
     [["train", "--steps", "0"], /num_steps must be at least 1.*--steps/],

@@ -37,11 +37,17 @@ function sampleLine(i: number, text: string): string {
   return `sample ${pad(i, 2)}: ${text}`;
 }
 
-/** Names the flag in a configuration error, since the user typed flags, not field names. */
+/** Names the flag(s) in a configuration error, since the user typed flags, not field names. */
 function withFlagName(e: InputError): InputError {
-  const m = /invalid configuration: (\w+)/.exec(e.message);
-  const flag = m ? flagFor(m[1]) : undefined;
-  return flag ? new InputError(`${e.message} (flag ${flag})`) : e;
+  const m = /invalid configuration: (.*)$/.exec(e.message);
+  if (!m) return e;
+  const flags: string[] = [];
+  for (const word of m[1].match(/[a-z][a-z0-9_]*/g) ?? []) {
+    const flag = flagFor(word);
+    if (flag !== undefined && !flags.includes(flag)) flags.push(flag);
+  }
+  if (flags.length === 0) return e;
+  return new InputError(`${e.message} (${flags.length === 1 ? "flag" : "flags"} ${flags.join(", ")})`);
 }
 
 function runTrain(args: TrainArgs, io: Io): void {
