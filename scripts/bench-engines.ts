@@ -2,8 +2,9 @@
 // default configuration (1000 steps) and on a larger one (n_embd 64, n_head 4, n_layer 4,
 // block_size 32; 200 steps): ms per step (whole run, and median single step), CPU ms per step,
 // steps per second, peak memory, and the speed-up of the fast engine. Each (engine,
-// configuration) runs in a fresh Node process with the CLI's heap flag, so JIT warm-up is
-// included as a user would see it, and peak memory is that run's alone. The load average is
+// configuration) runs in a fresh Node process with Node's default heap, as the CLI runs the
+// default (mean) backward, so JIT warm-up is included as a user would see it, and peak memory is
+// that run's alone. The load average is
 // printed too: other processes on a shared machine slow every figure down.
 //
 //   ts-node scripts/bench-engines.ts [--quick] [--out FILE]
@@ -36,8 +37,6 @@ interface Measurement {
 }
 
 const root = path.resolve(__dirname, "..");
-// The young-generation size the CLI trains with (SEMI_SPACE_MB in lib/cli/main.ts).
-const CLI_HEAP_FLAG = "--max-semi-space-size=64";
 const cases: Case[] = [
   { name: "default", overrides: {}, steps: 1000 },
   { name: "n_embd 64, n_head 4, n_layer 4, block_size 32", overrides: { n_embd: 64, n_head: 4, n_layer: 4, block_size: 32 }, steps: 200 },
@@ -67,7 +66,7 @@ process.stdout.write(JSON.stringify({
 `;
 
 function measure(engine: "value" | "fast", c: Case, steps: number): Measurement {
-  const res = spawnSync(process.execPath, [CLI_HEAP_FLAG, "-e", CHILD, engine, JSON.stringify(c.overrides), String(steps)], {
+  const res = spawnSync(process.execPath, ["-e", CHILD, engine, JSON.stringify(c.overrides), String(steps)], {
     encoding: "utf8",
     maxBuffer: 1 << 26,
   });
