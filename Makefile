@@ -105,8 +105,12 @@ lab: $(BUILT) $(KERNEL)
 train: $(BUILT)
 	node lib/bin/microgpt.js train $(ARGS)
 
+# Both engines side by side (default config, 1000 steps; n_embd 64 / 4 layers / block 32, 200
+# steps): ms/step, steps/s, peak memory, speed-up; JSON in bench/engines.json. Then the Value
+# engine alone as the CLI runs it (bench/results.json).
 bench: $(BUILT)
-	$(TSNODE) scripts/bench.ts $(ARGS)
+	$(TSNODE) scripts/bench-engines.ts $(ARGS)
+	$(TSNODE) scripts/bench.ts
 
 clean:
 	rm -rf book/_build lib/dist .make

@@ -124,6 +124,9 @@ export function validateConfig(c: Config): Config {
   oneOf("embed_norm", [true, false]);
   oneOf("activation", ["relu", "relu2"]);
   oneOf("backward_mode", ["mean", "per-position"]);
+  if (c.crop_to_block && c.block_size < 2) {
+    problem(`crop_to_block needs block_size of at least 2, got ${c.block_size}: a document cropped to one token leaves nothing to predict`);
+  }
   return c;
 }
 
@@ -132,7 +135,9 @@ export function makeConfig(overrides: Partial<Config> = {}, preset: PresetName =
   if (!Object.prototype.hasOwnProperty.call(presets, preset)) {
     throw new InputError(`unknown preset ${JSON.stringify(preset)}: use "final" or "original"`);
   }
-  return validateConfig({ ...defaultConfig, ...presets[preset], ...overrides });
+  // A key given as undefined means "not set", as Partial<Config> allows.
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  return validateConfig({ ...defaultConfig, ...presets[preset], ...given });
 }
 
 // %% ../chapters/05-gpt.ipynb 9

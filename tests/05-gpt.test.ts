@@ -30,6 +30,10 @@ describe("configuration", () => {
     expect(makeConfig({}, "original")).toMatchObject(presets.original);
   });
 
+  it("treats an override given as undefined as not set", () => {
+    expect(makeConfig({ n_embd: undefined, temperature: undefined })).toEqual(makeConfig());
+  });
+
   const bad: [string, Partial<Config>, RegExp][] = [
     ["n_embd not divisible by n_head", { n_head: 3 }, /n_embd \(16\) must be divisible by n_head \(3\)/],
     ["zero layers", { n_layer: 0 }, /n_layer must be at least 1/],
@@ -42,6 +46,7 @@ describe("configuration", () => {
     ["beta1 of 1", { beta1: 1 }, /beta1 must be at least 0 and below 1/],
     ["unknown activation", { activation: "gelu" as Config["activation"] }, /activation must be one of/],
     ["fractional seed", { seed: 0.5 }, /seed must be a whole number/],
+    ["cropping to a single token", { crop_to_block: true, block_size: 1 }, /crop_to_block needs block_size of at least 2/],
   ];
   for (const [what, overrides, message] of bad) {
     it(`refuses ${what} with an InputError`, () => {

@@ -105,6 +105,8 @@ describe("flags", () => {
   const bad: [string[], RegExp][] = [
     [["train", "--bogus"], /unknown flag --bogus/],
     [["train", "--n-head", "3"], /divisible by n_head \(3\) \(flags --n-embd, --n-head\)/],
+    [["train", "--engine", "turbo"], /--engine must be value or fast/],
+    [["train", "--engine", "fast", "--preset", "original"], /--engine fast cannot run backward_mode "per-position"/],
     [["train", "--steps", "abc"], /--steps needs a number, got "abc"/],
     [["train", "--steps", "1.5"], /--steps needs a whole number/],
     [["train", "--steps", "0"], /num_steps must be at least 1.*--steps/],
@@ -121,6 +123,34 @@ describe("flags", () => {
   for (const [argv, pattern] of bad) {
     it(`refuses ${argv.join(" ")} with one line and exit code 2`, () => expectOneLine(cli(argv), 2, pattern));
   }
+});
+
+describe("--engine", () => {
+  const parse = (out: string) => out.trim().split("\n").map((l) => JSON.parse(l) as { step?: number; loss?: number; sample?: number; text?: string; params?: number });
+
+  it("fast gives the Value engine's losses (within 1e-9) and samples, in the same format", () => {
+    const v = cli(["train", "--jsonl", "--steps", "40", "--samples", "5"]);
+    const f = cli(["train", "--jsonl", "--steps", "40", "--samples", "5", "--engine", "fast"]);
+    expect([v.code, f.code]).toEqual([0, 0]);
+    const [a, b] = [parse(v.out), parse(f.out)];
+    expect(b.length).toBe(a.length);
+    expect(b[0]).toEqual(a[0]);
+    for (let i = 1; i < a.length - 1; i++) {
+      if (a[i].loss !== undefined) expect(Math.abs((b[i].loss ?? NaN) - a[i].loss!) / a[i].loss!).toBeLessThan(1e-9);
+      else expect(b[i]).toEqual(a[i]);
+    }
+  });
+
+  it("writes checkpoints the Value engine samples from, and the other way round", () => {
+    const fromFast = path.join(dir, "fast.json");
+    const fromValue = path.join(dir, "value.json");
+    expect(cli(["train", "--steps", "10", "--engine", "fast", "--save", fromFast]).code).toBe(0);
+    expect(cli(["train", "--steps", "10", "--save", fromValue]).code).toBe(0);
+    const a = cli(["sample", "--load", fromFast, "--seed", "1"]);
+    const b = cli(["sample", "--load", fromValue, "--seed", "1"]);
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(b.out);
+  });
 });
 
 describe("data files", () => {

@@ -45,6 +45,8 @@ interface TrainArgs {
   command: "train";
   data?: string;
   preset: "final" | "original";
+  /** value: the book's Value graph (chapters 5-6); fast: flat arrays, hand-derived backward (chapter 8). */
+  engine: "value" | "fast";
   overrides: Partial<Config>;
   save?: string;
   jsonl: boolean;
@@ -95,9 +97,9 @@ function* tokens(argv: readonly string[], takesValue: (name: string) => boolean)
 }
 
 function parseTrain(argv: readonly string[]): TrainArgs | { command: "help"; topic: "train" } {
-  const out: TrainArgs = { command: "train", preset: "final", overrides: {}, jsonl: false };
+  const out: TrainArgs = { command: "train", preset: "final", engine: "value", overrides: {}, jsonl: false };
   const byFlag = new Map(CONFIG_FLAGS.map((f) => [f.flag, f]));
-  const valued = new Set(["data", "preset", "save"]);
+  const valued = new Set(["data", "preset", "engine", "save"]);
   const takesValue = (name: string): boolean => valued.has(name) || (byFlag.has(name) && byFlag.get(name)?.kind !== "bool");
   const overrides: Record<string, unknown> = {};
   for (const [name, value] of tokens(argv, takesValue)) {
@@ -114,6 +116,11 @@ function parseTrain(argv: readonly string[]): TrainArgs | { command: "help"; top
     if (name === "preset") {
       if (value !== "final" && value !== "original") throw new InputError(`--preset must be final or original, got ${JSON.stringify(value)}`);
       out.preset = value;
+      continue;
+    }
+    if (name === "engine") {
+      if (value !== "value" && value !== "fast") throw new InputError(`--engine must be value or fast, got ${JSON.stringify(value)}`);
+      out.engine = value;
       continue;
     }
     const negated = name.startsWith("no-") ? byFlag.get(name.slice(3)) : undefined;
@@ -214,6 +221,7 @@ function trainHelp(): string {
     const left = f.kind === "bool" ? `--${f.flag}, --no-${f.flag}` : `--${f.flag} ${f.meta ?? ""}`;
     rows.push([left, `${f.what} ${showDefault(f.key)}`]);
   }
+  rows.push(["--engine NAME", "value: the book's Value graph; fast: flat arrays, same numbers (no per-position backward) [value]"]);
   rows.push(["--save FILE", "write a checkpoint after training [none]"]);
   rows.push(["--jsonl", "one JSON object per line instead of text [off]"]);
   rows.push(["--help", "this help"]);

@@ -1,7 +1,7 @@
 // The `microgpt` command: train (and optionally save) a model, or sample from a saved one.
 import { spawnSync } from "child_process";
 import {
-  InputError, TrainingDiverged, defaultCorpus, loadDocs, makeConfig, prepareRun, sampleOne, train,
+  InputError, TrainingDiverged, defaultCorpus, loadDocs, makeConfig, prepareRun, sampleOne, train, trainFast,
   type Config,
 } from "../index";
 import { flagFor, helpText, parseArgs, type SampleArgs, type TrainArgs } from "./args";
@@ -57,6 +57,9 @@ function runTrain(args: TrainArgs, io: Io): void {
   } catch (e) {
     throw e instanceof InputError ? withFlagName(e) : e;
   }
+  if (args.engine === "fast" && config.backward_mode === "per-position") {
+    throw new InputError('--engine fast cannot run backward_mode "per-position" (the first version\'s one backward pass per position): use --engine value, or --backward mean');
+  }
   const docs = args.data === undefined ? defaultCorpus() : loadDocs(args.data);
   const run = prepareRun(docs, config);
   const { model, tok } = run;
@@ -67,7 +70,8 @@ function runTrain(args: TrainArgs, io: Io): void {
   }
   const progress = !args.jsonl && io.isTTY ? createProgress(config.num_steps, io.out) : undefined;
   const started = performance.now();
-  train(run, (step, loss) => {
+  const trainWith = args.engine === "fast" ? trainFast : train;
+  trainWith(run, (step, loss) => {
     if (args.jsonl) io.out(JSON.stringify({ step, loss }) + "\n");
     else if (progress) progress.update(step, stepLine(step, config.num_steps, loss));
     else io.out(stepLine(step, config.num_steps, loss) + "\n");
