@@ -91,6 +91,10 @@ test: check typecheck vitest notebooks
 book: $(BUILT) $(KERNEL)
 	@rm -rf book/_build/html
 	node scripts/live/build.mjs book/_build/live
+	@# MathJax from npm, so formulas render offline too (no CDN).
+	@mkdir -p book/_build/live/mathjax/output/chtml/fonts
+	@cp node_modules/mathjax/es5/tex-chtml.js book/_build/live/mathjax/
+	@cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 book/_build/live/mathjax/output/chtml/fonts/
 	$(VENV)/bin/jupyter-book build . --all --path-output book --warningiserror --nitpick --keep-going
 	@echo "The book is at book/_build/html/index.html"
 
