@@ -2,9 +2,8 @@
 //
 //   ts-node scripts/bench.ts [--steps N] [--runs N] [--out FILE] [--big-heap]
 //
-// Each run is a fresh Node process with Node's default heap, as the CLI runs the default model
-// (see lib/cli/main.ts); --big-heap adds runs with the 64 MB young generation the CLI gives the
-// original preset's per-position backward, for comparison. Reports
+// Each run is a fresh Node process with Node's default heap, as the CLI runs; --big-heap adds
+// runs with a 64 MB young generation (node --max-semi-space-size=64), for comparison. Reports
 // ms per step (mean over the run and median of single steps), CPU time per step, peak resident
 // memory (maxRSS) and peak V8 heap, and the machine's load average, since other processes on a
 // shared machine slow every figure down. Prints a table; writes JSON (default bench/results.json).
@@ -15,7 +14,7 @@ import * as path from "node:path";
 
 const root = path.resolve(__dirname, "..");
 
-// As SEMI_SPACE_MB in lib/cli/main.ts.
+// A young generation large enough to hold a whole step's graph.
 const BIG_HEAP_FLAG = "--max-semi-space-size=64";
 
 interface Result {

@@ -1,5 +1,4 @@
 // The `microgpt` command: train (and optionally save) a model, or sample from a saved one.
-import { spawnSync } from "child_process";
 import {
   InputError, TrainingDiverged, defaultCorpus, loadDocs, makeConfig, prepareRun, sampleOne, train, trainFast,
   type Config,
@@ -126,45 +125,8 @@ function run(argv: readonly string[], io: Io = processIo): number {
   }
 }
 
-/** Megabytes of V8's young generation (per semi-space) that training runs with. */
-const SEMI_SPACE_MB = 64;
-
-/**
- * The first version's per-position backward needs the literal graph (chapter 5): about 60,000
- * nodes per step that live until the step ends. With V8's default young generation (16 MB) the
- * scavenger copies and promotes every step's graph, and garbage collection takes over half the
- * time. The heap size can only be set when node starts, so such a run starts node again with a
- * larger one (the default run, with its compact graph, is faster without the second start).
- * Returns the child's exit code, or undefined when this process should do the work itself.
- */
-function rerunWithLargerHeap(argv: readonly string[]): number | undefined {
-  if (process.env.MICROGPT_NO_RESPAWN === "1") return undefined;
-  if (process.execArgv.some((a) => a.startsWith("--max-semi-space-size"))) return undefined;
-  let needsHeap = false;
-  try {
-    const args = parseArgs(argv);
-    needsHeap = args.command === "train" && makeConfig(args.overrides, args.preset).backward_mode === "per-position";
-  } catch {
-    return undefined; // bad input: reported by run() in this process
-  }
-  const script = process.argv[1];
-  if (!needsHeap || script === undefined) return undefined;
-  const r = spawnSync(process.execPath, [`--max-semi-space-size=${SEMI_SPACE_MB}`, ...process.execArgv, script, ...argv], {
-    stdio: "inherit",
-    env: { ...process.env, MICROGPT_NO_RESPAWN: "1" },
-  });
-  if (r.error) return undefined; // could not start a second node: train in this one
-  if (r.signal) process.kill(process.pid, r.signal);
-  return r.status ?? 1;
-}
-
 /** Entry point of lib/bin/microgpt.js. */
 function main(argv: string[]): void {
-  const child = rerunWithLargerHeap(argv);
-  if (child !== undefined) {
-    process.exitCode = child;
-    return;
-  }
   // A closed pipe (`microgpt train | head`) is not an error worth a stack trace.
   process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     if (e.code === "EPIPE") process.exit(0);
