@@ -160,7 +160,9 @@ function lineChartSpec(series: readonly LineSeries[], options: LineChartOptions)
   }
   const x = { field: "x", type: "quantitative", title: options.xTitle };
   const y = { field: "y", type: "quantitative", title: options.yTitle, scale: options.logY ? { type: "log" } : { zero: false } };
-  const color = { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name), legend: series.length > 1 ? {} : null };
+  // The legend's swatches at full strength, even when the first layer is drawn faint.
+  const legend = { symbolOpacity: 1, symbolStrokeWidth: 2.5 };
+  const color = { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name), legend: series.length > 1 ? legend : null };
   const faint = options.smooth !== undefined;
   const layers: ChartSpec[] = [
     { data: { values: raw }, mark: { type: "line", strokeWidth: faint ? 1 : 1.8, opacity: faint ? 0.3 : 1 }, encoding: { x, y, color } },
