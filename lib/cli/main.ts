@@ -49,6 +49,27 @@ function withFlagName(e: InputError): InputError {
   return new InputError(`${e.message} (${flags.length === 1 ? "flag" : "flags"} ${flags.join(", ")})`);
 }
 
+/**
+ * Collects output and hands it on at most every `intervalMs`: one write per training step would
+ * cost the fast engine a good part of its step time. `flush` writes whatever is left.
+ */
+function batchedWriter(out: (text: string) => void, intervalMs = 100): { write(text: string): void; flush(): void } {
+  let pending = "";
+  let last = performance.now();
+  const flush = (): void => {
+    if (pending !== "") out(pending);
+    pending = "";
+    last = performance.now();
+  };
+  return {
+    write(text) {
+      pending += text;
+      if (performance.now() - last >= intervalMs) flush();
+    },
+    flush,
+  };
+}
+
 function runTrain(args: TrainArgs, io: Io): void {
   let config: Config;
   try {
@@ -70,11 +91,16 @@ function runTrain(args: TrainArgs, io: Io): void {
   const progress = !args.jsonl && io.isTTY ? createProgress(config.num_steps, io.out) : undefined;
   const started = performance.now();
   const trainWith = args.engine === "fast" ? trainFast : train;
-  trainWith(run, (step, loss) => {
-    if (args.jsonl) io.out(JSON.stringify({ step, loss }) + "\n");
-    else if (progress) progress.update(step, stepLine(step, config.num_steps, loss));
-    else io.out(stepLine(step, config.num_steps, loss) + "\n");
-  });
+  const lines = batchedWriter(io.out);
+  try {
+    trainWith(run, (step, loss) => {
+      if (args.jsonl) lines.write(JSON.stringify({ step, loss }) + "\n");
+      else if (progress) progress.update(step, stepLine(step, config.num_steps, loss));
+      else lines.write(stepLine(step, config.num_steps, loss) + "\n");
+    });
+  } finally {
+    lines.flush(); // the steps before a divergence are still printed
+  }
   const seconds = (performance.now() - started) / 1000;
   if (progress) progress.done();
   if (args.save !== undefined) saveCheckpoint(args.save, model, tok, run.docs.length);
