@@ -32,7 +32,7 @@ NOTEBOOKS := $(wildcard chapters/$(CHAPTER)-*.ipynb)
 TESTS     := $(wildcard tests/$(CHAPTER)-*.test.ts)
 endif
 
-.PHONY: help setup lib build check typecheck vitest notebooks test book test-book lab train bench clean
+.PHONY: help setup lib build check format typecheck vitest notebooks test book test-book lab train bench clean
 
 help:
 	@echo "make book   render the book (HTML under book/_build/html)"
@@ -41,6 +41,7 @@ help:
 	@echo "make lab    open the chapters in JupyterLab with the TypeScript kernel"
 	@echo "make train  train the default model from the command line"
 	@echo "make lib    regenerate lib/ from the chapters' exported cells"
+	@echo "make format format the chapters' code cells and the hand-written TypeScript"
 	@echo "make bench  measure training speed"
 
 $(PREREQS): scripts/check-prereqs.sh
@@ -72,8 +73,19 @@ $(BUILT): $(NPM_OK) $(LIB_SRC)
 
 build: $(BUILT)
 
+# Hand-written TypeScript that Prettier keeps in shape (the chapters' cells are done by scripts/format.ts).
+FORMATTED := "lib/cli/**/*.ts" "lib/bin/*.js" "scripts/**/*.{ts,mjs}" "tests/**/*.ts" "*.mts"
+
 check: $(NPM_OK)
 	$(TSNODE) scripts/export-lib.ts --check
+	$(TSNODE) scripts/format.ts --check
+	node_modules/.bin/prettier --check --log-level warn $(FORMATTED)
+
+# Formats the chapters' code cells and the hand-written files, then regenerates lib/.
+format: $(NPM_OK)
+	$(TSNODE) scripts/format.ts
+	node_modules/.bin/prettier --write --log-level warn $(FORMATTED)
+	@$(MAKE) --no-print-directory lib
 
 # lib/ is type-checked (strict) by its own build; this checks tests and scripts against it.
 typecheck: $(BUILT)

@@ -4,13 +4,17 @@
 import { Value } from "./value";
 
 // %% ../chapters/04-backward.ipynb 10
-/** Each search takes a fresh stamp, so no node needs clearing between searches. */
+/**
+ * Each search takes a fresh stamp, so no node needs clearing between searches.
+ */
 let searchStamp = 0;
 
 // %% ../chapters/04-backward.ipynb 11
 /**
- * Every node reachable from root, each once, children before parents: the post-order of a
- * depth-first search that visits children in order. Iterative, so deep graphs do not overflow
+ * Every node reachable from root, each once, children before parents: the
+ * post-order of a
+ * depth-first search that visits children in order. Iterative, so deep graphs
+ * do not overflow
  * the call stack; it yields the same order as the recursive search.
  */
 export function topoOrder(root: Value): Value[] {
@@ -50,6 +54,7 @@ export function backward(root: Value): void {
     const grad = v.grad; // a node is never its own child, so this stays fixed in the loop
     const children = v.children;
     const local = v.localGrads;
-    for (let j = 0; j < children.length; j++) children[j].grad += local[j] * grad;
+    for (let j = 0; j < children.length; j++)
+      children[j].grad += local[j] * grad;
   }
 }

@@ -2,9 +2,18 @@
 
 // %% ../chapters/00-charts.ipynb 3
 /** A JSON value: what Vega-Lite specifications are made of. */
-export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json | undefined };
+export type Json =
+  | string
+  | number
+  | boolean
+  | null
+  | readonly Json[]
+  | { readonly [key: string]: Json | undefined };
 
-/** A Vega-Lite specification (Vega-Lite validates it when compiling; undefined members are left out). */
+/**
+ * A Vega-Lite specification (Vega-Lite validates it when compiling; undefined
+ * members are left out).
+ */
 export type ChartSpec = { readonly [key: string]: Json | undefined };
 
 // %% ../chapters/00-charts.ipynb 7
@@ -12,7 +21,10 @@ export type ChartSpec = { readonly [key: string]: Json | undefined };
 export interface ChartEngines {
   vega: {
     parse(spec: object): object;
-    View: new (runtime: object, options: { renderer: "none" }) => { toSVG(): Promise<string>; finalize(): void };
+    View: new (
+      runtime: object,
+      options: { renderer: "none" },
+    ) => { toSVG(): Promise<string>; finalize(): void };
   };
   vegaLite: {
     compile(spec: ChartSpec, options: { config: ChartSpec }): { spec: object };
@@ -20,13 +32,19 @@ export interface ChartEngines {
 }
 
 // %% ../chapters/00-charts.ipynb 8
-// Filled once, on the first chart. A real import(): these ES modules use top-level await.
-const engineCache: { loading: Promise<ChartEngines> | null } = { loading: null };
+// Filled once, on the first chart. A real import(): these ES modules use
+// top-level await.
+const engineCache: { loading: Promise<ChartEngines> | null } = {
+  loading: null,
+};
 
 async function importEngines(): Promise<ChartEngines> {
   const vegaName: string = "vega";
   const vegaLiteName: string = "vega-lite";
-  const [vega, vegaLite] = await Promise.all([import(vegaName), import(vegaLiteName)]);
+  const [vega, vegaLite] = await Promise.all([
+    import(vegaName),
+    import(vegaLiteName),
+  ]);
   return { vega, vegaLite };
 }
 
@@ -42,8 +60,19 @@ export function loadChartEngines(): Promise<ChartEngines> {
 const BOOK_STYLE: ChartSpec = {
   background: "white",
   font: "Helvetica, Arial, sans-serif",
-  title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: "#555", anchor: "start", offset: 10 },
-  axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: "normal", gridColor: "#eee" },
+  title: {
+    fontSize: 15,
+    subtitleFontSize: 12,
+    subtitleColor: "#555",
+    anchor: "start",
+    offset: 10,
+  },
+  axis: {
+    labelFontSize: 11,
+    titleFontSize: 12,
+    titleFontWeight: "normal",
+    gridColor: "#eee",
+  },
   legend: { labelFontSize: 11, titleFontSize: 12, labelLimit: 360 },
   view: { stroke: "#ddd" },
 };
@@ -51,21 +80,34 @@ const BOOK_STYLE: ChartSpec = {
 /** FNV-1a hash of a text, as 8 hex digits. */
 function hashText(text: string): string {
   let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
+  for (let i = 0; i < text.length; i++)
+    h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return (h >>> 0).toString(16).padStart(8, "0");
 }
 
-/** Prefixes every id of an SVG (and every reference to one) so that figures on one page cannot clash. */
+/**
+ * Prefixes every id of an SVG (and every reference to one) so that figures on
+ * one page cannot clash.
+ */
 function scopeIds(svg: string): string {
   const prefix = `fig${hashText(svg)}-`;
-  return svg.replace(/(\bid="|url\(#|href="#)([^")]+)/g, (_, head: string, id: string) => head + prefix + id);
+  return svg.replace(
+    /(\bid="|url\(#|href="#)([^")]+)/g,
+    (_, head: string, id: string) => head + prefix + id,
+  );
 }
 
 // %% ../chapters/00-charts.ipynb 14
-/** Renders a Vega-Lite specification to a standalone SVG string (no browser, no external files). */
+/**
+ * Renders a Vega-Lite specification to a standalone SVG string (no browser, no
+ * external files).
+ */
 export async function renderSvg(spec: ChartSpec): Promise<string> {
   const { vega, vegaLite } = await loadChartEngines();
-  const view = new vega.View(vega.parse(vegaLite.compile(spec, { config: BOOK_STYLE }).spec), { renderer: "none" });
+  const view = new vega.View(
+    vega.parse(vegaLite.compile(spec, { config: BOOK_STYLE }).spec),
+    { renderer: "none" },
+  );
   try {
     return scopeIds(await view.toSVG());
   } finally {
@@ -81,40 +123,60 @@ export interface ChartOptions {
   subtitle?: string;
   xTitle: string;
   yTitle: string;
-  /** Size of the plotting area in pixels (axes, legend and title come on top). */
+  /**
+   * Size of the plotting area in pixels (axes, legend and title come on top).
+   */
   width?: number;
   height?: number;
 }
 
 // %% ../chapters/00-charts.ipynb 18
 function frame(options: ChartOptions, width = 480, height = 260): ChartSpec {
-  if (typeof options.title !== "string" || options.title.trim() === "") throw new RangeError("a chart needs a title");
+  if (typeof options.title !== "string" || options.title.trim() === "")
+    throw new RangeError("a chart needs a title");
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
-    title: options.subtitle === undefined ? options.title : { text: options.title, subtitle: options.subtitle },
+    title:
+      options.subtitle === undefined
+        ? options.title
+        : { text: options.title, subtitle: options.subtitle },
     width: options.width ?? width,
     height: options.height ?? height,
   };
 }
 
 function checkFinite(what: string, values: readonly number[]): void {
-  const bad = values.findIndex((v) => typeof v !== "number" || !Number.isFinite(v));
-  if (bad >= 0) throw new RangeError(`${what}: value ${bad} is ${values[bad]}, not a finite number`);
+  const bad = values.findIndex(
+    (v) => typeof v !== "number" || !Number.isFinite(v),
+  );
+  if (bad >= 0)
+    throw new RangeError(
+      `${what}: value ${bad} is ${values[bad]}, not a finite number`,
+    );
 }
 
 function checkNonEmpty(what: string, n: number): void {
   if (n === 0) throw new RangeError(`${what}: nothing to draw (no values)`);
 }
 
-/** An axis whose positions are 0, 1, 2, ... labelled with the given texts (which may repeat, like the m's of "emma"). */
+/**
+ * An axis whose positions are 0, 1, 2, ... labelled with the given texts (which
+ * may repeat, like the m's of "emma").
+ */
 function indexedLabels(labels: readonly string[]): string {
   return `${JSON.stringify(labels)}[datum.value]`;
 }
 
 // %% ../chapters/00-charts.ipynb 20
-/** Trailing moving average: entry i is the mean of values[max(0, i - window + 1) .. i]. */
+/**
+ * Trailing moving average: entry i is the mean of values[max(0, i - window + 1)
+ * .. i].
+ */
 export function movingAverage(values: readonly number[], window: number): number[] {
-  if (!Number.isInteger(window) || window < 1) throw new RangeError(`moving average window must be a positive integer, got ${window}`);
+  if (!Number.isInteger(window) || window < 1)
+    throw new RangeError(
+      `moving average window must be a positive integer, got ${window}`,
+    );
   const out: number[] = [];
   let sum = 0;
   for (let i = 0; i < values.length; i++) {
@@ -126,7 +188,10 @@ export function movingAverage(values: readonly number[], window: number): number
 }
 
 // %% ../chapters/00-charts.ipynb 22
-/** One line: its name (shown in the legend), its y values, and optionally its x values (default 0, 1, 2, ...). */
+/**
+ * One line: its name (shown in the legend), its y values, and optionally its x
+ * values (default 0, 1, 2, ...).
+ */
 export interface LineSeries {
   name: string;
   values: readonly number[];
@@ -134,14 +199,20 @@ export interface LineSeries {
 }
 
 export interface LineChartOptions extends ChartOptions {
-  /** Also draw each series as a moving average over this many points (the raw line becomes faint). */
+  /**
+   * Also draw each series as a moving average over this many points (the raw
+   * line becomes faint).
+   */
   smooth?: number;
   /** A logarithmic y axis. */
   logY?: boolean;
 }
 
 // %% ../chapters/00-charts.ipynb 23
-function lineChartSpec(series: readonly LineSeries[], options: LineChartOptions): ChartSpec {
+function lineChartSpec(
+  series: readonly LineSeries[],
+  options: LineChartOptions,
+): ChartSpec {
   checkNonEmpty("lineChart", series.length);
   const raw: ChartSpec[] = [];
   const smooth: ChartSpec[] = [];
@@ -149,54 +220,115 @@ function lineChartSpec(series: readonly LineSeries[], options: LineChartOptions)
     checkNonEmpty(`lineChart series "${s.name}"`, s.values.length);
     checkFinite(`lineChart series "${s.name}"`, s.values);
     if (s.x !== undefined) {
-      if (s.x.length !== s.values.length) throw new RangeError(`lineChart series "${s.name}": ${s.x.length} x values for ${s.values.length} y values`);
+      if (s.x.length !== s.values.length)
+        throw new RangeError(
+          `lineChart series "${s.name}": ${s.x.length} x values for ${s.values.length} y values`,
+        );
       checkFinite(`lineChart series "${s.name}" x`, s.x);
     }
     const xs = s.x ?? s.values.map((_, i) => i);
     s.values.forEach((y, i) => raw.push({ series: s.name, x: xs[i], y }));
     if (options.smooth !== undefined) {
-      movingAverage(s.values, options.smooth).forEach((y, i) => smooth.push({ series: s.name, x: xs[i], y }));
+      movingAverage(s.values, options.smooth).forEach((y, i) =>
+        smooth.push({ series: s.name, x: xs[i], y }),
+      );
     }
   }
   const x = { field: "x", type: "quantitative", title: options.xTitle };
-  const y = { field: "y", type: "quantitative", title: options.yTitle, scale: options.logY ? { type: "log" } : { zero: false } };
-  // The legend's swatches at full strength, even when the first layer is drawn faint.
+  const y = {
+    field: "y",
+    type: "quantitative",
+    title: options.yTitle,
+    scale: options.logY ? { type: "log" } : { zero: false },
+  };
+  // The legend's swatches at full strength, even when the first layer is drawn
+  // faint.
   const legend = { symbolOpacity: 1, symbolStrokeWidth: 2.5 };
-  const color = { field: "series", type: "nominal", title: null, sort: series.map((s) => s.name), legend: series.length > 1 ? legend : null };
+  const color = {
+    field: "series",
+    type: "nominal",
+    title: null,
+    sort: series.map((s) => s.name),
+    legend: series.length > 1 ? legend : null,
+  };
   const faint = options.smooth !== undefined;
   const layers: ChartSpec[] = [
-    { data: { values: raw }, mark: { type: "line", strokeWidth: faint ? 1 : 1.8, opacity: faint ? 0.3 : 1 }, encoding: { x, y, color } },
+    {
+      data: { values: raw },
+      mark: {
+        type: "line",
+        strokeWidth: faint ? 1 : 1.8,
+        opacity: faint ? 0.3 : 1,
+      },
+      encoding: { x, y, color },
+    },
   ];
-  if (faint) layers.push({ data: { values: smooth }, mark: { type: "line", strokeWidth: 2 }, encoding: { x, y, color } });
+  if (faint)
+    layers.push({
+      data: { values: smooth },
+      mark: { type: "line", strokeWidth: 2 },
+      encoding: { x, y, color },
+    });
   return { ...frame(options), layer: layers };
 }
 
 // %% ../chapters/00-charts.ipynb 24
-/** A line chart of one or more named series, optionally smoothed; resolves to an SVG string. */
-export function lineChart(series: readonly LineSeries[], options: LineChartOptions): Promise<string> {
+/**
+ * A line chart of one or more named series, optionally smoothed; resolves to an
+ * SVG string.
+ */
+export function lineChart(
+  series: readonly LineSeries[],
+  options: LineChartOptions,
+): Promise<string> {
   return renderSvg(lineChartSpec(series, options));
 }
 
 // %% ../chapters/00-charts.ipynb 28
 export interface BarChartOptions extends ChartOptions {
-  /** Index of a bar to draw in a stronger colour (for instance the character that was drawn). */
+  /**
+   * Index of a bar to draw in a stronger colour (for instance the character
+   * that was drawn).
+   */
   highlight?: number;
 }
 
 // %% ../chapters/00-charts.ipynb 29
-function barChartSpec(labels: readonly string[], values: readonly number[], options: BarChartOptions): ChartSpec {
+function barChartSpec(
+  labels: readonly string[],
+  values: readonly number[],
+  options: BarChartOptions,
+): ChartSpec {
   checkNonEmpty("barChart", values.length);
-  if (labels.length !== values.length) throw new RangeError(`barChart: ${labels.length} labels for ${values.length} values`);
+  if (labels.length !== values.length)
+    throw new RangeError(
+      `barChart: ${labels.length} labels for ${values.length} values`,
+    );
   checkFinite("barChart", values);
-  const rows = values.map((value, i) => ({ i, value, hl: i === options.highlight ? "yes" : "no", about: `${labels[i]}: ${value}` }));
+  const rows = values.map((value, i) => ({
+    i,
+    value,
+    hl: i === options.highlight ? "yes" : "no",
+    about: `${labels[i]}: ${value}`,
+  }));
   return {
     ...frame(options, Math.max(200, 18 * values.length)),
     data: { values: rows },
     mark: "bar",
     encoding: {
-      x: { field: "i", type: "ordinal", title: options.xTitle, axis: { labelExpr: indexedLabels(labels), labelAngle: 0 } },
+      x: {
+        field: "i",
+        type: "ordinal",
+        title: options.xTitle,
+        axis: { labelExpr: indexedLabels(labels), labelAngle: 0 },
+      },
       y: { field: "value", type: "quantitative", title: options.yTitle },
-      color: { field: "hl", type: "nominal", scale: { domain: ["no", "yes"], range: ["#6b9ac4", "#d95f02"] }, legend: null },
+      color: {
+        field: "hl",
+        type: "nominal",
+        scale: { domain: ["no", "yes"], range: ["#6b9ac4", "#d95f02"] },
+        legend: null,
+      },
       description: { field: "about" }, // what screen readers say for a bar (the axis itself only knows indices)
     },
   };
@@ -204,7 +336,11 @@ function barChartSpec(labels: readonly string[], values: readonly number[], opti
 
 // %% ../chapters/00-charts.ipynb 30
 /** One bar per label, in the given order; resolves to an SVG string. */
-export function barChart(labels: readonly string[], values: readonly number[], options: BarChartOptions): Promise<string> {
+export function barChart(
+  labels: readonly string[],
+  values: readonly number[],
+  options: BarChartOptions,
+): Promise<string> {
   return renderSvg(barChartSpec(labels, values, options));
 }
 
@@ -212,7 +348,10 @@ export function barChart(labels: readonly string[], values: readonly number[], o
 export interface HistogramOptions extends ChartOptions {
   /** Number of equal bins (default 40). */
   bins?: number;
-  /** The range to cover (default: smallest to largest value); values outside are left out. */
+  /**
+   * The range to cover (default: smallest to largest value); values outside are
+   * left out.
+   */
   domain?: readonly [number, number];
   /** A probability density to draw over the bars, scaled to expected counts. */
   curve?: { name: string; density: (x: number) => number };
@@ -221,14 +360,21 @@ export interface HistogramOptions extends ChartOptions {
 }
 
 // %% ../chapters/00-charts.ipynb 34
-function histogramSpec(values: readonly number[], options: HistogramOptions): ChartSpec {
+function histogramSpec(
+  values: readonly number[],
+  options: HistogramOptions,
+): ChartSpec {
   checkNonEmpty("histogram", values.length);
   checkFinite("histogram", values);
   const bins = options.bins ?? 40;
-  if (!Number.isInteger(bins) || bins < 1) throw new RangeError(`histogram: bins must be a positive integer, got ${bins}`);
+  if (!Number.isInteger(bins) || bins < 1)
+    throw new RangeError(
+      `histogram: bins must be a positive integer, got ${bins}`,
+    );
   let [lo, hi] = options.domain ?? [Math.min(...values), Math.max(...values)];
   if (!(lo < hi)) {
-    if (options.domain !== undefined) throw new RangeError(`histogram: domain [${lo}, ${hi}] is empty`);
+    if (options.domain !== undefined)
+      throw new RangeError(`histogram: domain [${lo}, ${hi}] is empty`);
     lo -= 0.5; // all values equal: one unit around them
     hi += 0.5;
   }
@@ -238,17 +384,36 @@ function histogramSpec(values: readonly number[], options: HistogramOptions): Ch
     if (v < lo || v > hi) continue;
     counts[Math.min(bins - 1, Math.floor((v - lo) / width))]++;
   }
-  const bars = counts.map((count, b) => ({ x0: lo + b * width, x1: lo + (b + 1) * width, count }));
-  const x = { field: "x0", type: "quantitative", title: options.xTitle, scale: { domain: [lo, hi], nice: false, zero: false } };
+  const bars = counts.map((count, b) => ({
+    x0: lo + b * width,
+    x1: lo + (b + 1) * width,
+    count,
+  }));
+  const x = {
+    field: "x0",
+    type: "quantitative",
+    title: options.xTitle,
+    scale: { domain: [lo, hi], nice: false, zero: false },
+  };
   const curve = options.curve;
   const label = options.label ?? "values";
   const legendNames = curve === undefined ? [label] : [label, curve.name];
-  const color = { type: "nominal", scale: { domain: legendNames, range: ["#6b9ac4", "#d95f02"] }, legend: curve === undefined ? null : { title: null } };
+  const color = {
+    type: "nominal",
+    scale: { domain: legendNames, range: ["#6b9ac4", "#d95f02"] },
+    legend: curve === undefined ? null : { title: null },
+  };
   const layers: ChartSpec[] = [
     {
       data: { values: bars },
       mark: { type: "bar", binSpacing: 0, stroke: "white", strokeWidth: 0.5 },
-      encoding: { x, x2: { field: "x1" }, y: { field: "count", type: "quantitative", title: options.yTitle }, y2: { datum: 0 }, color: { datum: label, ...color } },
+      encoding: {
+        x,
+        x2: { field: "x1" },
+        y: { field: "count", type: "quantitative", title: options.yTitle },
+        y2: { datum: 0 },
+        color: { datum: label, ...color },
+      },
     },
   ];
   if (curve !== undefined) {
@@ -257,19 +422,32 @@ function histogramSpec(values: readonly number[], options: HistogramOptions): Ch
       const xi = lo + ((hi - lo) * i) / 200;
       return { x0: xi, count: n * width * curve.density(xi) };
     });
-    checkFinite(`histogram curve "${curve.name}"`, points.map((p) => p.count));
+    checkFinite(
+      `histogram curve "${curve.name}"`,
+      points.map((p) => p.count),
+    );
     layers.push({
       data: { values: points },
       mark: { type: "line", strokeWidth: 2 },
-      encoding: { x, y: { field: "count", type: "quantitative" }, color: { datum: curve.name, ...color } },
+      encoding: {
+        x,
+        y: { field: "count", type: "quantitative" },
+        color: { datum: curve.name, ...color },
+      },
     });
   }
   return { ...frame(options), layer: layers };
 }
 
 // %% ../chapters/00-charts.ipynb 35
-/** Counts values in equal bins and draws them, optionally under a density curve; resolves to an SVG string. */
-export function histogram(values: readonly number[], options: HistogramOptions): Promise<string> {
+/**
+ * Counts values in equal bins and draws them, optionally under a density curve;
+ * resolves to an SVG string.
+ */
+export function histogram(
+  values: readonly number[],
+  options: HistogramOptions,
+): Promise<string> {
   return renderSvg(histogramSpec(values, options));
 }
 
@@ -292,67 +470,145 @@ export interface HeatmapOptions extends ChartOptions {
 }
 
 // %% ../chapters/00-charts.ipynb 40
-function isPanelList(m: HeatmapMatrix | readonly HeatmapPanel[]): m is readonly HeatmapPanel[] {
+function isPanelList(
+  m: HeatmapMatrix | readonly HeatmapPanel[],
+): m is readonly HeatmapPanel[] {
   return m.length > 0 && !Array.isArray(m[0]);
 }
 
-function heatmapSpec(matrices: HeatmapMatrix | readonly HeatmapPanel[], options: HeatmapOptions): ChartSpec {
-  const panels: readonly HeatmapPanel[] = isPanelList(matrices) ? matrices : [{ name: "", values: matrices }];
+function heatmapSpec(
+  matrices: HeatmapMatrix | readonly HeatmapPanel[],
+  options: HeatmapOptions,
+): ChartSpec {
+  const panels: readonly HeatmapPanel[] = isPanelList(matrices)
+    ? matrices
+    : [{ name: "", values: matrices }];
   checkNonEmpty("heatmap", panels.length);
   const rows: ChartSpec[] = [];
   let min = Infinity;
   let max = -Infinity;
   for (const p of panels) {
     const where = panels.length > 1 ? `heatmap "${p.name}"` : "heatmap";
-    if (p.values.length !== options.rowLabels.length) throw new RangeError(`${where}: ${p.values.length} rows for ${options.rowLabels.length} row labels`);
+    if (p.values.length !== options.rowLabels.length)
+      throw new RangeError(
+        `${where}: ${p.values.length} rows for ${options.rowLabels.length} row labels`,
+      );
     p.values.forEach((row, r) => {
-      if (row.length !== options.colLabels.length) throw new RangeError(`${where}: row ${r} has ${row.length} values for ${options.colLabels.length} column labels`);
+      if (row.length !== options.colLabels.length)
+        throw new RangeError(
+          `${where}: row ${r} has ${row.length} values for ${options.colLabels.length} column labels`,
+        );
       row.forEach((v, c) => {
         if (v === null) return;
-        if (!Number.isFinite(v)) throw new RangeError(`${where}: cell [${r}][${c}] is ${v}, not a finite number (use null for a blank cell)`);
+        if (!Number.isFinite(v))
+          throw new RangeError(
+            `${where}: cell [${r}][${c}] is ${v}, not a finite number (use null for a blank cell)`,
+          );
         min = Math.min(min, v);
         max = Math.max(max, v);
-        rows.push({ panel: p.name, r, c, v, about: `${options.rowLabels[r]} / ${options.colLabels[c]}: ${v}` });
+        rows.push({
+          panel: p.name,
+          r,
+          c,
+          v,
+          about: `${options.rowLabels[r]} / ${options.colLabels[c]}: ${v}`,
+        });
       });
     });
   }
   checkNonEmpty("heatmap", rows.length);
   const diverging = min < 0;
   const bound = Math.max(Math.abs(min), Math.abs(max)) || 1;
-  const scale = diverging ? { scheme: "blueorange", domain: [-bound, bound] } : { scheme: "blues", domain: [0, max || 1] };
+  const scale = diverging
+    ? { scheme: "blueorange", domain: [-bound, bound] }
+    : { scheme: "blues", domain: [0, max || 1] };
   const cellSize = 26;
   const inner: ChartSpec = {
     width: options.width ?? cellSize * options.colLabels.length,
     height: options.height ?? cellSize * options.rowLabels.length,
     encoding: {
-      x: { field: "c", type: "ordinal", title: options.xTitle, axis: { labelExpr: indexedLabels(options.colLabels), labelAngle: 0, orient: "top" } },
-      y: { field: "r", type: "ordinal", title: options.yTitle, axis: { labelExpr: indexedLabels(options.rowLabels) } },
+      x: {
+        field: "c",
+        type: "ordinal",
+        title: options.xTitle,
+        axis: {
+          labelExpr: indexedLabels(options.colLabels),
+          labelAngle: 0,
+          orient: "top",
+        },
+      },
+      y: {
+        field: "r",
+        type: "ordinal",
+        title: options.yTitle,
+        axis: { labelExpr: indexedLabels(options.rowLabels) },
+      },
     },
     layer: [
-      { mark: "rect", encoding: { color: { field: "v", type: "quantitative", title: options.colorTitle ?? "value", scale }, description: { field: "about" } } },
+      {
+        mark: "rect",
+        encoding: {
+          color: {
+            field: "v",
+            type: "quantitative",
+            title: options.colorTitle ?? "value",
+            scale,
+          },
+          description: { field: "about" },
+        },
+      },
       ...(options.decimals === undefined
         ? []
         : [
             {
               mark: { type: "text", fontSize: 10 },
               encoding: {
-                text: { field: "v", type: "quantitative", format: `.${options.decimals}f` },
-                color: { condition: { test: `abs(datum.v) > ${0.6 * (diverging ? bound : max)}`, value: "white" }, value: "black" },
+                text: {
+                  field: "v",
+                  type: "quantitative",
+                  format: `.${options.decimals}f`,
+                },
+                color: {
+                  condition: {
+                    test: `abs(datum.v) > ${0.6 * (diverging ? bound : max)}`,
+                    value: "white",
+                  },
+                  value: "black",
+                },
               },
             },
           ]),
     ],
   };
-  // frame() gives the title; the size belongs to each panel, not to the whole figure.
+  // frame() gives the title; the size belongs to each panel, not to the whole
+  // figure.
   const { width: _w, height: _h, ...top } = frame(options);
   const data = { values: rows };
   if (panels.length === 1) return { ...top, data, ...inner };
-  return { ...top, data, facet: { column: { field: "panel", type: "nominal", title: null, sort: panels.map((p) => p.name) } }, spec: inner };
+  return {
+    ...top,
+    data,
+    facet: {
+      column: {
+        field: "panel",
+        type: "nominal",
+        title: null,
+        sort: panels.map((p) => p.name),
+      },
+    },
+    spec: inner,
+  };
 }
 
 // %% ../chapters/00-charts.ipynb 41
-/** A matrix (or several named ones, side by side) as coloured cells with labelled rows and columns. */
-export function heatmap(matrices: HeatmapMatrix | readonly HeatmapPanel[], options: HeatmapOptions): Promise<string> {
+/**
+ * A matrix (or several named ones, side by side) as coloured cells with
+ * labelled rows and columns.
+ */
+export function heatmap(
+  matrices: HeatmapMatrix | readonly HeatmapPanel[],
+  options: HeatmapOptions,
+): Promise<string> {
   return renderSvg(heatmapSpec(matrices, options));
 }
 
@@ -366,16 +622,42 @@ export interface ScatterPoint {
 }
 
 // %% ../chapters/00-charts.ipynb 46
-function scatterSpec(points: readonly ScatterPoint[], options: ChartOptions): ChartSpec {
+function scatterSpec(
+  points: readonly ScatterPoint[],
+  options: ChartOptions,
+): ChartSpec {
   checkNonEmpty("scatter", points.length);
-  checkFinite("scatter x", points.map((p) => p.x));
-  checkFinite("scatter y", points.map((p) => p.y));
+  checkFinite(
+    "scatter x",
+    points.map((p) => p.x),
+  );
+  checkFinite(
+    "scatter y",
+    points.map((p) => p.y),
+  );
   const grouped = points.some((p) => p.group !== undefined);
-  const rows = points.map((p) => ({ x: p.x, y: p.y, label: p.label ?? "", group: p.group ?? "" }));
+  const rows = points.map((p) => ({
+    x: p.x,
+    y: p.y,
+    label: p.label ?? "",
+    group: p.group ?? "",
+  }));
   const encoding = {
-    x: { field: "x", type: "quantitative", title: options.xTitle, scale: { zero: false, padding: 12 } },
-    y: { field: "y", type: "quantitative", title: options.yTitle, scale: { zero: false, padding: 12 } },
-    color: grouped ? { field: "group", type: "nominal", title: null } : { value: "#4c78a8" },
+    x: {
+      field: "x",
+      type: "quantitative",
+      title: options.xTitle,
+      scale: { zero: false, padding: 12 },
+    },
+    y: {
+      field: "y",
+      type: "quantitative",
+      title: options.yTitle,
+      scale: { zero: false, padding: 12 },
+    },
+    color: grouped
+      ? { field: "group", type: "nominal", title: null }
+      : { value: "#4c78a8" },
   };
   return {
     ...frame(options, 420, 320),
@@ -383,13 +665,28 @@ function scatterSpec(points: readonly ScatterPoint[], options: ChartOptions): Ch
     encoding,
     layer: [
       { mark: { type: "point", filled: true, size: 50, opacity: 0.85 } },
-      { mark: { type: "text", align: "left", baseline: "middle", dx: 6, fontSize: 12 }, encoding: { text: { field: "label" } } },
+      {
+        mark: {
+          type: "text",
+          align: "left",
+          baseline: "middle",
+          dx: 6,
+          fontSize: 12,
+        },
+        encoding: { text: { field: "label" } },
+      },
     ],
   };
 }
 
 // %% ../chapters/00-charts.ipynb 47
-/** Points on a plane, each with an optional text label and colour group; resolves to an SVG string. */
-export function scatter(points: readonly ScatterPoint[], options: ChartOptions): Promise<string> {
+/**
+ * Points on a plane, each with an optional text label and colour group;
+ * resolves to an SVG string.
+ */
+export function scatter(
+  points: readonly ScatterPoint[],
+  options: ChartOptions,
+): Promise<string> {
   return renderSvg(scatterSpec(points, options));
 }

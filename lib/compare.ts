@@ -4,7 +4,10 @@
 import { lossAndGrads, positionCount, positionLosses } from "./train";
 import { type Model } from "./gpt";
 
-/** The document's loss as a plain number: the sum over positions of loss_t * (1/n), as the first version reports it. */
+/**
+ * The document's loss as a plain number: the sum over positions of loss_t *
+ * (1/n), as the first version reports it.
+ */
 export function documentLoss(model: Model, tokens: readonly number[]): number {
   const n = positionCount(tokens, model.config);
   let total = 0;
@@ -12,7 +15,10 @@ export function documentLoss(model: Model, tokens: readonly number[]): number {
   return total;
 }
 
-/** Every parameter's gradient as backpropagation computes it (with the model's backward_mode); leaves the grads at 0. */
+/**
+ * Every parameter's gradient as backpropagation computes it (with the model's
+ * backward_mode); leaves the grads at 0.
+ */
 export function backwardGrads(model: Model, tokens: readonly number[]): number[] {
   for (const p of model.params) p.grad = 0;
   lossAndGrads(model, tokens);
@@ -21,8 +27,15 @@ export function backwardGrads(model: Model, tokens: readonly number[]): number[]
   return grads;
 }
 
-/** Every parameter's gradient by central differences of documentLoss, (L(w + h) - L(w - h)) / 2h. */
-export function finiteDifferenceGrads(model: Model, tokens: readonly number[], h = 1e-5): number[] {
+/**
+ * Every parameter's gradient by central differences of documentLoss, (L(w + h)
+ * - L(w - h)) / 2h.
+ */
+export function finiteDifferenceGrads(
+  model: Model,
+  tokens: readonly number[],
+  h = 1e-5,
+): number[] {
   return model.params.map((p) => {
     const w = p.data;
     p.data = w + h;

@@ -7,7 +7,10 @@ import { Value } from "./value";
 import { InputError } from "./data";
 import { type Random } from "./random";
 
-/** One parameter matrix as two flat buffers, row by row: w[i][j] is data[i * cols + j]. */
+/**
+ * One parameter matrix as two flat buffers, row by row: w[i][j] is data[i *
+ * cols + j].
+ */
 export interface FastMatrix {
   readonly name: string;
   readonly rows: number;
@@ -28,7 +31,10 @@ export interface FastLayer {
 export interface FastModel {
   readonly config: Config;
   readonly vocabSize: number;
-  /** Every matrix, in creation order (the order of the state dict and of the flat parameter list). */
+  /**
+   * Every matrix, in creation order (the order of the state dict and of the
+   * flat parameter list).
+   */
   readonly matrices: readonly FastMatrix[];
   readonly wte: FastMatrix;
   readonly wpe: FastMatrix;
@@ -38,12 +44,22 @@ export interface FastModel {
 }
 
 // %% ../chapters/08-efficiency.ipynb 9
-function buildFastModel(config: Config, vocabSize: number, fill: (name: string, data: Float64Array) => void): FastModel {
+function buildFastModel(
+  config: Config,
+  vocabSize: number,
+  fill: (name: string, data: Float64Array) => void,
+): FastModel {
   validateConfig(config);
   const byName = new Map<string, FastMatrix>();
   const matrices: FastMatrix[] = [];
   for (const [name, rows, cols] of parameterLayout(config, vocabSize)) {
-    const m: FastMatrix = { name, rows, cols, data: new Float64Array(rows * cols), grad: new Float64Array(rows * cols) };
+    const m: FastMatrix = {
+      name,
+      rows,
+      cols,
+      data: new Float64Array(rows * cols),
+      grad: new Float64Array(rows * cols),
+    };
     fill(name, m.data);
     matrices.push(m);
     byName.set(name, m);
@@ -52,19 +68,40 @@ function buildFastModel(config: Config, vocabSize: number, fill: (name: string, 
   const layers: FastLayer[] = [];
   for (let i = 0; i < config.n_layer; i++) {
     layers.push({
-      attn_wq: get(`layer${i}.attn_wq`), attn_wk: get(`layer${i}.attn_wk`), attn_wv: get(`layer${i}.attn_wv`),
-      attn_wo: get(`layer${i}.attn_wo`), mlp_fc1: get(`layer${i}.mlp_fc1`), mlp_fc2: get(`layer${i}.mlp_fc2`),
+      attn_wq: get(`layer${i}.attn_wq`),
+      attn_wk: get(`layer${i}.attn_wk`),
+      attn_wv: get(`layer${i}.attn_wv`),
+      attn_wo: get(`layer${i}.attn_wo`),
+      mlp_fc1: get(`layer${i}.mlp_fc1`),
+      mlp_fc2: get(`layer${i}.mlp_fc2`),
     });
   }
   const wte = get("wte");
-  return { config, vocabSize, matrices, wte, wpe: get("wpe"), lm_head: config.tie_weights ? wte : get("lm_head"), layers };
+  return {
+    config,
+    vocabSize,
+    matrices,
+    wte,
+    wpe: get("wpe"),
+    lm_head: config.tie_weights ? wte : get("lm_head"),
+    layers,
+  };
 }
 
 // %% ../chapters/08-efficiency.ipynb 10
-/** Fresh weights, drawn from rng exactly as the Value engine's createModel draws them. */
-export function createFastModel(config: Config, vocabSize: number, rng: Random): FastModel {
+/**
+ * Fresh weights, drawn from rng exactly as the Value engine's createModel draws
+ * them.
+ */
+export function createFastModel(
+  config: Config,
+  vocabSize: number,
+  rng: Random,
+): FastModel {
   return buildFastModel(config, vocabSize, (name, data) => {
-    const zero = config.zero_init_out && (name.endsWith(".attn_wo") || name.endsWith(".mlp_fc2"));
+    const zero =
+      config.zero_init_out &&
+      (name.endsWith(".attn_wo") || name.endsWith(".mlp_fc2"));
     const std = zero ? 0 : config.init_std;
     for (let i = 0; i < data.length; i++) data[i] = rng.gauss(0, std);
   });
@@ -74,27 +111,43 @@ export function createFastModel(config: Config, vocabSize: number, rng: Random):
 export function fastFromModel(model: Model): FastModel {
   return buildFastModel(model.config, model.vocabSize, (name, data) => {
     const m = model.stateDict[name];
-    if (m === undefined) throw new InputError(`missing parameter matrix ${name}`);
+    if (m === undefined)
+      throw new InputError(`missing parameter matrix ${name}`);
     const cols = m[0]?.length ?? 0;
-    if (m.length * cols !== data.length) throw new InputError(`parameter matrix ${name} has the wrong shape`);
-    for (let i = 0; i < m.length; i++) for (let j = 0; j < cols; j++) data[i * cols + j] = m[i][j].data;
+    if (m.length * cols !== data.length)
+      throw new InputError(`parameter matrix ${name} has the wrong shape`);
+    for (let i = 0; i < m.length; i++)
+      for (let j = 0; j < cols; j++) data[i * cols + j] = m[i][j].data;
   });
 }
 
-/** Writes the fast model's weights into the Value model's parameters (same names, same shapes). */
+/**
+ * Writes the fast model's weights into the Value model's parameters (same
+ * names, same shapes).
+ */
 export function copyFastIntoModel(fast: FastModel, model: Model): void {
   for (const m of fast.matrices) {
     const rows = model.stateDict[m.name];
-    for (let i = 0; i < m.rows; i++) for (let j = 0; j < m.cols; j++) rows[i][j].data = m.data[i * m.cols + j];
+    for (let i = 0; i < m.rows; i++)
+      for (let j = 0; j < m.cols; j++) rows[i][j].data = m.data[i * m.cols + j];
   }
 }
 
-/** The fast model as a Value model, in the state-dict form that checkpoints store. */
+/**
+ * The fast model as a Value model, in the state-dict form that checkpoints
+ * store.
+ */
 export function fastToModel(fast: FastModel): Model {
   const stateDict: Record<string, Matrix> = {};
   for (const m of fast.matrices) {
     const rows: Matrix = [];
-    for (let i = 0; i < m.rows; i++) rows.push(Array.from(m.data.subarray(i * m.cols, (i + 1) * m.cols), (x) => new Value(x)));
+    for (let i = 0; i < m.rows; i++)
+      rows.push(
+        Array.from(
+          m.data.subarray(i * m.cols, (i + 1) * m.cols),
+          (x) => new Value(x),
+        ),
+      );
     stateDict[m.name] = rows;
   }
   return assembleModel(fast.config, fast.vocabSize, stateDict);
@@ -152,14 +205,46 @@ function createWorkspace(model: FastModel): Workspace {
   const V = model.vocabSize;
   const f = (n: number): Float64Array => new Float64Array(n);
   const layers = model.layers.map(() => ({
-    msA: f(T), scaleA: f(T), xa: f(T * E), q: f(T * E), k: f(T * E), v: f(T * E), e: f(T * H * T), total: f(T * H),
-    w: f(T * H * T), att: f(T * E), xmid: f(T * E), msB: f(T), scaleB: f(T), xb: f(T * E), h: f(T * 4 * E), a: f(T * 4 * E),
+    msA: f(T),
+    scaleA: f(T),
+    xa: f(T * E),
+    q: f(T * E),
+    k: f(T * E),
+    v: f(T * E),
+    e: f(T * H * T),
+    total: f(T * H),
+    w: f(T * H * T),
+    att: f(T * E),
+    xmid: f(T * E),
+    msB: f(T),
+    scaleB: f(T),
+    xb: f(T * E),
+    h: f(T * 4 * E),
+    a: f(T * 4 * E),
   }));
   return {
-    emb: f(T * E), ms0: f(T), scale0: f(T), stream: Array.from({ length: model.layers.length + 1 }, () => f(T * E)), layers,
-    logits: f(T * V), exps: f(T * V), totals: f(T), ptarget: f(T),
-    dX: f(T * E), dXmid: f(T * E), dAtt: f(T * E), dQ: f(T * E), dK: f(T * E), dV: f(T * E),
-    dXa: f(T * E), dA: f(T * 4 * E), dH: f(T * 4 * E), dLogits: f(T * V), dW: f(T), dcol: f(T), probs: new Array<number>(V).fill(0),
+    emb: f(T * E),
+    ms0: f(T),
+    scale0: f(T),
+    stream: Array.from({ length: model.layers.length + 1 }, () => f(T * E)),
+    layers,
+    logits: f(T * V),
+    exps: f(T * V),
+    totals: f(T),
+    ptarget: f(T),
+    dX: f(T * E),
+    dXmid: f(T * E),
+    dAtt: f(T * E),
+    dQ: f(T * E),
+    dK: f(T * E),
+    dV: f(T * E),
+    dXa: f(T * E),
+    dA: f(T * 4 * E),
+    dH: f(T * 4 * E),
+    dLogits: f(T * V),
+    dW: f(T),
+    dcol: f(T),
+    probs: new Array<number>(V).fill(0),
   };
 }
 
@@ -176,13 +261,30 @@ function workspaceOf(model: FastModel): Workspace {
 }
 
 // %% ../chapters/08-efficiency.ipynb 16
-/** out[o + i] = sum_j w[i][j] * x[xo + j], each sum taken left to right from 0. */
-function linearInto(out: Float64Array, o: number, w: Float64Array, rows: number, cols: number, x: Float64Array, xo: number): void {
+/**
+ * out[o + i] = sum_j w[i][j] * x[xo + j], each sum taken left to right from 0.
+ */
+function linearInto(
+  out: Float64Array,
+  o: number,
+  w: Float64Array,
+  rows: number,
+  cols: number,
+  x: Float64Array,
+  xo: number,
+): void {
   let i = 0;
-  // Four rows at a time: four independent sums the processor can overlap, each still added in order.
+  // Four rows at a time: four independent sums the processor can overlap, each
+  // still added in order.
   for (; i + 4 <= rows; i += 4) {
-    const r0 = i * cols, r1 = r0 + cols, r2 = r1 + cols, r3 = r2 + cols;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const r0 = i * cols,
+      r1 = r0 + cols,
+      r2 = r1 + cols,
+      r3 = r2 + cols;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let j = 0; j < cols; j++) {
       const xj = x[xo + j];
       s0 += w[r0 + j] * xj;
@@ -203,8 +305,19 @@ function linearInto(out: Float64Array, o: number, w: Float64Array, rows: number,
   }
 }
 
-/** y = x * (ms + 1e-5) ** -0.5 with ms = sum(x * x) * (1/n); keeps ms + 1e-5 and the scale of position t. */
-function rmsnormInto(y: Float64Array, x: Float64Array, o: number, n: number, ms: Float64Array, scale: Float64Array, t: number): void {
+/**
+ * y = x * (ms + 1e-5) ** -0.5 with ms = sum(x * x) * (1/n); keeps ms + 1e-5 and
+ * the scale of position t.
+ */
+function rmsnormInto(
+  y: Float64Array,
+  x: Float64Array,
+  o: number,
+  n: number,
+  ms: Float64Array,
+  scale: Float64Array,
+  t: number,
+): void {
   let s = 0;
   for (let j = 0; j < n; j++) s += x[o + j] * x[o + j];
   const m = s * (1 / n) + 1e-5;
@@ -215,21 +328,46 @@ function rmsnormInto(y: Float64Array, x: Float64Array, o: number, n: number, ms:
 }
 
 // %% ../chapters/08-efficiency.ipynb 18
-/** The first residual stream: wte[tok] + wpe[t], then rmsnorm (unless embed_norm is off). */
-function embedForward(model: FastModel, ws: Workspace, tok: number, t: number): void {
+/**
+ * The first residual stream: wte[tok] + wpe[t], then rmsnorm (unless embed_norm
+ * is off).
+ */
+function embedForward(
+  model: FastModel,
+  ws: Workspace,
+  tok: number,
+  t: number,
+): void {
   const E = model.config.n_embd;
   const o = t * E;
-  const wte = model.wte.data, wpe = model.wpe.data, emb = ws.emb, x = ws.stream[0];
+  const wte = model.wte.data,
+    wpe = model.wpe.data,
+    emb = ws.emb,
+    x = ws.stream[0];
   for (let j = 0; j < E; j++) emb[o + j] = wte[tok * E + j] + wpe[o + j];
   if (model.config.embed_norm) rmsnormInto(x, emb, o, E, ws.ms0, ws.scale0, t);
   else for (let j = 0; j < E; j++) x[o + j] = emb[o + j];
 }
 
-/** Every head's attention for the query at position t, over the cached keys and values 0..t. */
-function attendHeads(A: LayerActs, t: number, E: number, H: number, T: number): void {
+/**
+ * Every head's attention for the query at position t, over the cached keys and
+ * values 0..t.
+ */
+function attendHeads(
+  A: LayerActs,
+  t: number,
+  E: number,
+  H: number,
+  T: number,
+): void {
   const hd = E / H;
   const invScale = 1 / Math.sqrt(hd);
-  const q = A.q, k = A.k, v = A.v, e = A.e, w = A.w, att = A.att;
+  const q = A.q,
+    k = A.k,
+    v = A.v,
+    e = A.e,
+    w = A.w,
+    att = A.att;
   for (let h = 0; h < H; h++) {
     const qo = t * E + h * hd;
     const base = (t * H + h) * T;
@@ -252,22 +390,39 @@ function attendHeads(A: LayerActs, t: number, E: number, H: number, T: number): 
     for (let s = 0; s <= t; s++) w[base + s] = e[base + s] * r;
     for (let j = 0; j < hd; j++) {
       let acc = 0;
-      for (let s = 0, vo = h * hd + j; s <= t; s++, vo += E) acc += w[base + s] * v[vo];
+      for (let s = 0, vo = h * hd + j; s <= t; s++, vo += E)
+        acc += w[base + s] * v[vo];
       att[qo + j] = acc;
     }
   }
 }
 
 /** out[o..o+n) = a[o..] + b[o..] (a residual connection). */
-function addInto(out: Float64Array, a: Float64Array, b: Float64Array, o: number, n: number): void {
+function addInto(
+  out: Float64Array,
+  a: Float64Array,
+  b: Float64Array,
+  o: number,
+  n: number,
+): void {
   for (let j = o; j < o + n; j++) out[j] = a[j] + b[j];
 }
 
-/** Layer l's attention block at position t: xmid = stream[l] + wo(heads(rmsnorm(stream[l]))). */
-function attentionForward(model: FastModel, ws: Workspace, l: number, t: number): void {
+/**
+ * Layer l's attention block at position t: xmid = stream[l] +
+ * wo(heads(rmsnorm(stream[l]))).
+ */
+function attentionForward(
+  model: FastModel,
+  ws: Workspace,
+  l: number,
+  t: number,
+): void {
   const { n_embd: E, n_head: H, block_size: T } = model.config;
   const o = t * E;
-  const p = model.layers[l], A = ws.layers[l], xin = ws.stream[l];
+  const p = model.layers[l],
+    A = ws.layers[l],
+    xin = ws.stream[l];
   rmsnormInto(A.xa, xin, o, E, A.msA, A.scaleA, t);
   linearInto(A.q, o, p.attn_wq.data, E, E, A.xa, o);
   linearInto(A.k, o, p.attn_wk.data, E, E, A.xa, o);
@@ -278,7 +433,13 @@ function attentionForward(model: FastModel, ws: Workspace, l: number, t: number)
 }
 
 /** a = relu(h), or relu(h) ** 2, over [from, to). */
-function activate(h: Float64Array, a: Float64Array, from: number, to: number, squared: boolean): void {
+function activate(
+  h: Float64Array,
+  a: Float64Array,
+  from: number,
+  to: number,
+  squared: boolean,
+): void {
   if (squared) {
     for (let j = from; j < to; j++) {
       const r = h[j] > 0 ? h[j] : 0;
@@ -289,12 +450,23 @@ function activate(h: Float64Array, a: Float64Array, from: number, to: number, sq
   }
 }
 
-/** Layer l's MLP block at position t: stream[l + 1] = xmid + fc2(act(fc1(rmsnorm(xmid)))). */
-function mlpForward(model: FastModel, ws: Workspace, l: number, t: number): void {
+/**
+ * Layer l's MLP block at position t: stream[l + 1] = xmid +
+ * fc2(act(fc1(rmsnorm(xmid)))).
+ */
+function mlpForward(
+  model: FastModel,
+  ws: Workspace,
+  l: number,
+  t: number,
+): void {
   const E = model.config.n_embd;
   const F = 4 * E;
-  const o = t * E, of = t * F;
-  const p = model.layers[l], A = ws.layers[l], out = ws.stream[l + 1];
+  const o = t * E,
+    of = t * F;
+  const p = model.layers[l],
+    A = ws.layers[l],
+    out = ws.stream[l + 1];
   rmsnormInto(A.xb, A.xmid, o, E, A.msB, A.scaleB, t);
   linearInto(A.h, of, p.mlp_fc1.data, F, E, A.xb, o);
   activate(A.h, A.a, of, of + F, model.config.activation === "relu2");
@@ -304,12 +476,29 @@ function mlpForward(model: FastModel, ws: Workspace, l: number, t: number): void
 
 /** logits of position t = lm_head x (wte x when the weights are tied). */
 function headForward(model: FastModel, ws: Workspace, t: number): void {
-  const E = model.config.n_embd, V = model.vocabSize;
-  linearInto(ws.logits, t * V, model.lm_head.data, V, E, ws.stream[model.layers.length], t * E);
+  const E = model.config.n_embd,
+    V = model.vocabSize;
+  linearInto(
+    ws.logits,
+    t * V,
+    model.lm_head.data,
+    V,
+    E,
+    ws.stream[model.layers.length],
+    t * E,
+  );
 }
 
-/** One token at position t through the whole model; its logits land at ws.logits[t * vocabSize]. */
-function forwardPosition(model: FastModel, ws: Workspace, tok: number, t: number): void {
+/**
+ * One token at position t through the whole model; its logits land at
+ * ws.logits[t * vocabSize].
+ */
+function forwardPosition(
+  model: FastModel,
+  ws: Workspace,
+  tok: number,
+  t: number,
+): void {
   embedForward(model, ws, tok, t);
   for (let l = 0; l < model.layers.length; l++) {
     attentionForward(model, ws, l, t);
@@ -318,10 +507,19 @@ function forwardPosition(model: FastModel, ws: Workspace, tok: number, t: number
   headForward(model, ws, t);
 }
 
-/** -log p[target] with p = softmax(logits of position t), as the reference computes it; keeps what backward needs. */
-function crossEntropyForward(ws: Workspace, V: number, t: number, target: number): number {
+/**
+ * -log p[target] with p = softmax(logits of position t), as the reference
+ * computes it; keeps what backward needs.
+ */
+function crossEntropyForward(
+  ws: Workspace,
+  V: number,
+  t: number,
+  target: number,
+): number {
   const base = t * V;
-  const logits = ws.logits, exps = ws.exps;
+  const logits = ws.logits,
+    exps = ws.exps;
   let max = -Infinity;
   for (let i = base; i < base + V; i++) if (logits[i] > max) max = logits[i];
   let total = 0;
@@ -338,13 +536,27 @@ function crossEntropyForward(ws: Workspace, V: number, t: number, target: number
 
 // %% ../chapters/08-efficiency.ipynb 22
 /**
- * Backward of y_t = W x_t at every position t < n (x_t at X[t * cols], dy_t at dY[t * rows]):
- * W.grad += sum_t dy_t x_t^T, and dX[t * cols ..] = W^T dy_t (or += when accumulate).
+ * Backward of y_t = W x_t at every position t < n (x_t at X[t * cols], dy_t at
+ * dY[t * rows]):
+ * W.grad += sum_t dy_t x_t^T, and dX[t * cols ..] = W^T dy_t (or += when
+ * accumulate).
  */
-function linearBackward(dX: Float64Array, accumulate: boolean, W: FastMatrix, X: Float64Array, dY: Float64Array, n: number, dcol: Float64Array): void {
-  const rows = W.rows, cols = W.cols, w = W.data, g = W.grad;
+function linearBackward(
+  dX: Float64Array,
+  accumulate: boolean,
+  W: FastMatrix,
+  X: Float64Array,
+  dY: Float64Array,
+  n: number,
+  dcol: Float64Array,
+): void {
+  const rows = W.rows,
+    cols = W.cols,
+    w = W.data,
+    g = W.grad;
   const c4 = cols - (cols % 4);
-  // The weight gradient, row by row: one pass over the row for all positions together.
+  // The weight gradient, row by row: one pass over the row for all positions
+  // together.
   for (let i = 0, r = 0; i < rows; i++, r += cols) {
     let any = false;
     for (let t = 0; t < n; t++) {
@@ -355,7 +567,10 @@ function linearBackward(dX: Float64Array, accumulate: boolean, W: FastMatrix, X:
     if (!any) continue; // e.g. a hidden unit the relu switched off everywhere
     let j = 0;
     for (; j < c4; j += 4) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       for (let t = 0, xo = j; t < n; t++, xo += cols) {
         const d = dcol[t];
         a0 += d * X[xo];
@@ -376,10 +591,14 @@ function linearBackward(dX: Float64Array, accumulate: boolean, W: FastMatrix, X:
   }
   // The input gradient, position by position, four columns at a time.
   for (let t = 0; t < n; t++) {
-    const yo = t * rows, xo = t * cols;
+    const yo = t * rows,
+      xo = t * cols;
     let j = 0;
     for (; j < c4; j += 4) {
-      let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+      let a0 = 0,
+        a1 = 0,
+        a2 = 0,
+        a3 = 0;
       for (let i = 0, r = j; i < rows; i++, r += cols) {
         const d = dY[yo + i];
         if (d === 0) continue;
@@ -408,9 +627,19 @@ function linearBackward(dX: Float64Array, accumulate: boolean, W: FastMatrix, X:
   }
 }
 
-/** The logits' gradient at position t, from dlogp = d(loss)/d(log p[target]), through p = e_y * total ** -1 and e = exp(z - max). */
-function crossEntropyBackward(ws: Workspace, V: number, t: number, y: number, dlogp: number): void {
-  const dl = ws.dLogits, exps = ws.exps;
+/**
+ * The logits' gradient at position t, from dlogp = d(loss)/d(log p[target]),
+ * through p = e_y * total ** -1 and e = exp(z - max).
+ */
+function crossEntropyBackward(
+  ws: Workspace,
+  V: number,
+  t: number,
+  y: number,
+  dlogp: number,
+): void {
+  const dl = ws.dLogits,
+    exps = ws.exps;
   const base = t * V;
   const total = ws.totals[t];
   const dp = (1 / ws.ptarget[t]) * dlogp;
@@ -419,19 +648,46 @@ function crossEntropyBackward(ws: Workspace, V: number, t: number, y: number, dl
   dl[base + y] = exps[base + y] * ((1 / total) * dp + dtotal);
 }
 
-/** From the loss to the input of lm_head: fills ws.dX at every position, adds into lm_head's grad. */
-function headBackward(model: FastModel, ws: Workspace, tokens: readonly number[], n: number): void {
+/**
+ * From the loss to the input of lm_head: fills ws.dX at every position, adds
+ * into lm_head's grad.
+ */
+function headBackward(
+  model: FastModel,
+  ws: Workspace,
+  tokens: readonly number[],
+  n: number,
+): void {
   const V = model.vocabSize;
   const dlogp = -1 * (1 / n);
-  for (let t = 0; t < n; t++) crossEntropyBackward(ws, V, t, tokens[t + 1], dlogp);
-  linearBackward(ws.dX, false, model.lm_head, ws.stream[model.layers.length], ws.dLogits, n, ws.dcol);
+  for (let t = 0; t < n; t++)
+    crossEntropyBackward(ws, V, t, tokens[t + 1], dlogp);
+  linearBackward(
+    ws.dX,
+    false,
+    model.lm_head,
+    ws.stream[model.layers.length],
+    ws.dLogits,
+    n,
+    ws.dcol,
+  );
 }
 
 // %% ../chapters/08-efficiency.ipynb 24
-/** Backward of y = rmsnorm(x): dx[dxo..] += dL/dx, given dy[dyo..], x at x[xo..], m = ms + 1e-5 and sc = m ** -0.5. */
+/**
+ * Backward of y = rmsnorm(x): dx[dxo..] += dL/dx, given dy[dyo..], x at
+ * x[xo..], m = ms + 1e-5 and sc = m ** -0.5.
+ */
 function rmsnormBackward(
-  dx: Float64Array, dxo: number, dy: Float64Array, dyo: number,
-  x: Float64Array, xo: number, n: number, m: number, sc: number,
+  dx: Float64Array,
+  dxo: number,
+  dy: Float64Array,
+  dyo: number,
+  x: Float64Array,
+  xo: number,
+  n: number,
+  m: number,
+  sc: number,
 ): void {
   let dc = 0;
   for (let j = 0; j < n; j++) dc += x[xo + j] * dy[dyo + j];
@@ -443,7 +699,13 @@ function rmsnormBackward(
 }
 
 /** dH = dA through relu (or relu squared), over [0, len). */
-function activateBackward(h: Float64Array, dA: Float64Array, dH: Float64Array, len: number, squared: boolean): void {
+function activateBackward(
+  h: Float64Array,
+  dA: Float64Array,
+  dH: Float64Array,
+  len: number,
+  squared: boolean,
+): void {
   if (squared) {
     for (let j = 0; j < len; j++) dH[j] = h[j] > 0 ? 2 * h[j] ** 1 * dA[j] : 0;
   } else {
@@ -451,26 +713,68 @@ function activateBackward(h: Float64Array, dA: Float64Array, dH: Float64Array, l
   }
 }
 
-/** Layer l's MLP block, at every position: ws.dX (wrt the block's output) -> ws.dXmid (wrt xmid). */
-function mlpBackward(model: FastModel, ws: Workspace, l: number, n: number): void {
+/**
+ * Layer l's MLP block, at every position: ws.dX (wrt the block's output) ->
+ * ws.dXmid (wrt xmid).
+ */
+function mlpBackward(
+  model: FastModel,
+  ws: Workspace,
+  l: number,
+  n: number,
+): void {
   const E = model.config.n_embd;
   const F = 4 * E;
-  const p = model.layers[l], A = ws.layers[l];
-  const dX = ws.dX, dXmid = ws.dXmid, dA = ws.dA, dH = ws.dH, h = A.h;
+  const p = model.layers[l],
+    A = ws.layers[l];
+  const dX = ws.dX,
+    dXmid = ws.dXmid,
+    dA = ws.dA,
+    dH = ws.dH,
+    h = A.h;
   linearBackward(dA, false, p.mlp_fc2, A.a, dX, n, ws.dcol);
   activateBackward(h, dA, dH, n * F, model.config.activation === "relu2");
   linearBackward(ws.dXa, false, p.mlp_fc1, A.xb, dH, n, ws.dcol);
   dXmid.set(dX.subarray(0, n * E)); // the residual path
-  for (let t = 0; t < n; t++) rmsnormBackward(dXmid, t * E, ws.dXa, t * E, A.xmid, t * E, E, A.msB[t], A.scaleB[t]);
+  for (let t = 0; t < n; t++)
+    rmsnormBackward(
+      dXmid,
+      t * E,
+      ws.dXa,
+      t * E,
+      A.xmid,
+      t * E,
+      E,
+      A.msB[t],
+      A.scaleB[t],
+    );
 }
 
 // %% ../chapters/08-efficiency.ipynb 26
-/** Backward of attendHeads for every query position t < n: dAtt -> dQ, dK, dV (zeroed first). */
-function attendHeadsBackward(A: LayerActs, ws: Workspace, n: number, E: number, H: number, T: number): void {
+/**
+ * Backward of attendHeads for every query position t < n: dAtt -> dQ, dK, dV
+ * (zeroed first).
+ */
+function attendHeadsBackward(
+  A: LayerActs,
+  ws: Workspace,
+  n: number,
+  E: number,
+  H: number,
+  T: number,
+): void {
   const hd = E / H;
   const invScale = 1 / Math.sqrt(hd);
-  const dAtt = ws.dAtt, dQ = ws.dQ, dK = ws.dK, dV = ws.dV, dW = ws.dW;
-  const q = A.q, k = A.k, v = A.v, e = A.e, w = A.w;
+  const dAtt = ws.dAtt,
+    dQ = ws.dQ,
+    dK = ws.dK,
+    dV = ws.dV,
+    dW = ws.dW;
+  const q = A.q,
+    k = A.k,
+    v = A.v,
+    e = A.e,
+    w = A.w;
   dQ.fill(0, 0, n * E);
   dK.fill(0, 0, n * E);
   dV.fill(0, 0, n * E);
@@ -504,25 +808,54 @@ function attendHeadsBackward(A: LayerActs, ws: Workspace, n: number, E: number, 
   }
 }
 
-/** Layer l's attention block, at every position: ws.dXmid -> ws.dX (wrt the layer's input). */
-function attentionBackward(model: FastModel, ws: Workspace, l: number, n: number): void {
+/**
+ * Layer l's attention block, at every position: ws.dXmid -> ws.dX (wrt the
+ * layer's input).
+ */
+function attentionBackward(
+  model: FastModel,
+  ws: Workspace,
+  l: number,
+  n: number,
+): void {
   const { n_embd: E, n_head: H, block_size: T } = model.config;
-  const p = model.layers[l], A = ws.layers[l];
-  const dX = ws.dX, dXa = ws.dXa;
+  const p = model.layers[l],
+    A = ws.layers[l];
+  const dX = ws.dX,
+    dXa = ws.dXa;
   dX.set(ws.dXmid.subarray(0, n * E)); // the residual path
   linearBackward(ws.dAtt, false, p.attn_wo, A.att, ws.dXmid, n, ws.dcol);
   attendHeadsBackward(A, ws, n, E, H, T);
   linearBackward(dXa, false, p.attn_wq, A.xa, ws.dQ, n, ws.dcol);
   linearBackward(dXa, true, p.attn_wk, A.xa, ws.dK, n, ws.dcol);
   linearBackward(dXa, true, p.attn_wv, A.xa, ws.dV, n, ws.dcol);
-  for (let t = 0; t < n; t++) rmsnormBackward(dX, t * E, dXa, t * E, ws.stream[l], t * E, E, A.msA[t], A.scaleA[t]);
+  for (let t = 0; t < n; t++)
+    rmsnormBackward(
+      dX,
+      t * E,
+      dXa,
+      t * E,
+      ws.stream[l],
+      t * E,
+      E,
+      A.msA[t],
+      A.scaleA[t],
+    );
 }
 
 // %% ../chapters/08-efficiency.ipynb 28
 /** ws.dX (wrt stream[0]) -> the rows of wte and wpe that were looked up. */
-function embedBackward(model: FastModel, ws: Workspace, tokens: readonly number[], n: number): void {
+function embedBackward(
+  model: FastModel,
+  ws: Workspace,
+  tokens: readonly number[],
+  n: number,
+): void {
   const E = model.config.n_embd;
-  const wteG = model.wte.grad, wpeG = model.wpe.grad, dX = ws.dX, dE = ws.dXa;
+  const wteG = model.wte.grad,
+    wpeG = model.wpe.grad,
+    dX = ws.dX,
+    dE = ws.dXa;
   for (let t = 0; t < n; t++) {
     const o = t * E;
     if (model.config.embed_norm) {
@@ -540,7 +873,12 @@ function embedBackward(model: FastModel, ws: Workspace, tokens: readonly number[
 }
 
 // %% ../chapters/08-efficiency.ipynb 30
-function lossAndGradN(model: FastModel, ws: Workspace, tokens: readonly number[], n: number): number {
+function lossAndGradN(
+  model: FastModel,
+  ws: Workspace,
+  tokens: readonly number[],
+  n: number,
+): number {
   const V = model.vocabSize;
   let sum = 0;
   for (let t = 0; t < n; t++) {
@@ -558,16 +896,23 @@ function lossAndGradN(model: FastModel, ws: Workspace, tokens: readonly number[]
 
 // %% ../chapters/08-efficiency.ipynb 31
 /**
- * The loss of one document's tokens (as trainingTokens gives them) and its gradient, added into
+ * The loss of one document's tokens (as trainingTokens gives them) and its
+ * gradient, added into
  * every matrix's grad: what lossAndGrads does in the Value engine.
  */
 export function fastLossAndGrad(model: FastModel, tokens: readonly number[]): number {
   if (model.config.backward_mode !== "mean") {
-    throw new InputError(`the fast engine only implements backward_mode "mean"; "${model.config.backward_mode}" (the first version's one backward pass per position) needs the Value engine (--engine value)`);
+    throw new InputError(
+      `the fast engine only implements backward_mode "mean"; "${model.config.backward_mode}" (the first version's one backward pass per position) needs the Value engine (--engine value)`,
+    );
   }
-  if (tokens.length < 2) throw new InputError("a document needs at least one position to train on");
+  if (tokens.length < 2)
+    throw new InputError("a document needs at least one position to train on");
   const n = positionCount(tokens, model.config);
-  if (n > model.config.block_size) throw new InputError(`${n} positions do not fit in block_size ${model.config.block_size}`);
+  if (n > model.config.block_size)
+    throw new InputError(
+      `${n} positions do not fit in block_size ${model.config.block_size}`,
+    );
   return lossAndGradN(model, workspaceOf(model), tokens, n);
 }
 
@@ -579,19 +924,29 @@ export interface FastAdam {
 }
 
 export function createFastAdam(model: FastModel): FastAdam {
-  return { m: model.matrices.map((p) => new Float64Array(p.data.length)), v: model.matrices.map((p) => new Float64Array(p.data.length)) };
+  return {
+    m: model.matrices.map((p) => new Float64Array(p.data.length)),
+    v: model.matrices.map((p) => new Float64Array(p.data.length)),
+  };
 }
 
-/** One Adam update at step `step` (0-based) of config.num_steps; then every grad is reset to 0. */
+/**
+ * One Adam update at step `step` (0-based) of config.num_steps; then every grad
+ * is reset to 0.
+ */
 export function fastAdamStep(model: FastModel, state: FastAdam, step: number): void {
   const { beta1, beta2, eps_adam, learning_rate, num_steps } = model.config;
   const lr = learning_rate * (1 - step / num_steps);
   const c1 = 1 - beta1 ** (step + 1);
   const c2 = 1 - beta2 ** (step + 1);
-  const k1 = 1 - beta1, k2 = 1 - beta2;
+  const k1 = 1 - beta1,
+    k2 = 1 - beta2;
   for (let i = 0; i < model.matrices.length; i++) {
     const p = model.matrices[i];
-    const d = p.data, g = p.grad, m = state.m[i], v = state.v[i];
+    const d = p.data,
+      g = p.grad,
+      m = state.m[i],
+      v = state.v[i];
     for (let j = 0; j < d.length; j++) {
       const gj = g[j];
       const mj = beta1 * m[j] + k1 * gj;
@@ -607,7 +962,10 @@ export function fastAdamStep(model: FastModel, state: FastAdam, step: number): v
 // %% ../chapters/08-efficiency.ipynb 39
 import { Run, StepListener, TrainingDiverged } from "./train";
 
-/** Trains run.model like chapter 6's train(run, onStep), on flat buffers; returns the loss of every step. */
+/**
+ * Trains run.model like chapter 6's train(run, onStep), on flat buffers;
+ * returns the loss of every step.
+ */
 export function trainFast(run: Run, onStep?: StepListener): number[] {
   const fast = fastFromModel(run.model);
   const losses = trainFastModel(fast, run, onStep);
@@ -616,17 +974,28 @@ export function trainFast(run: Run, onStep?: StepListener): number[] {
 }
 
 /** The training loop itself, on a fast model. */
-export function trainFastModel(fast: FastModel, run: Run, onStep?: StepListener): number[] {
+export function trainFastModel(
+  fast: FastModel,
+  run: Run,
+  onStep?: StepListener,
+): number[] {
   const { config, tok, docs } = run;
   if (config.backward_mode !== "mean") {
-    throw new InputError(`the fast engine only implements backward_mode "mean"; "${config.backward_mode}" (the first version's one backward pass per position) needs the Value engine (--engine value)`);
+    throw new InputError(
+      `the fast engine only implements backward_mode "mean"; "${config.backward_mode}" (the first version's one backward pass per position) needs the Value engine (--engine value)`,
+    );
   }
   const adam = createFastAdam(fast);
   const losses: number[] = [];
   for (let step = 0; step < config.num_steps; step++) {
-    const loss = fastLossAndGrad(fast, trainingTokens(tok, docs[step % docs.length], config));
+    const loss = fastLossAndGrad(
+      fast,
+      trainingTokens(tok, docs[step % docs.length], config),
+    );
     if (!Number.isFinite(loss)) {
-      throw new TrainingDiverged(`training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`);
+      throw new TrainingDiverged(
+        `training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`,
+      );
     }
     fastAdamStep(fast, adam, step);
     losses.push(loss);
@@ -640,7 +1009,12 @@ import { tokenText } from "./sample";
 import { Tokenizer } from "./data";
 
 /** One sample, as chapter 7's sampleOne draws it, on the fast model. */
-export function fastSampleOne(fast: FastModel, tok: Tokenizer, rng: Random, temperature: number): string {
+export function fastSampleOne(
+  fast: FastModel,
+  tok: Tokenizer,
+  rng: Random,
+  temperature: number,
+): string {
   const V = fast.vocabSize;
   const ws = workspaceOf(fast);
   const ids = Array.from({ length: V }, (_, i) => i);
@@ -672,9 +1046,16 @@ export function fastSampleOne(fast: FastModel, tok: Tokenizer, rng: Random, temp
   return text;
 }
 
-export function fastSampleMany(fast: FastModel, tok: Tokenizer, rng: Random, count: number, temperature: number): string[] {
+export function fastSampleMany(
+  fast: FastModel,
+  tok: Tokenizer,
+  rng: Random,
+  count: number,
+  temperature: number,
+): string[] {
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(fastSampleOne(fast, tok, rng, temperature));
+  for (let i = 0; i < count; i++)
+    out.push(fastSampleOne(fast, tok, rng, temperature));
   return out;
 }
 
@@ -688,20 +1069,36 @@ export interface FastRunResult {
   readonly trainSeconds: number;
 }
 
-/** prepareRun, trainFast and sampling in one call; run.model holds the trained weights afterwards. */
-export function runFast(docs: readonly string[], config: Config, onStep?: StepListener): FastRunResult {
+/**
+ * prepareRun, trainFast and sampling in one call; run.model holds the trained
+ * weights afterwards.
+ */
+export function runFast(
+  docs: readonly string[],
+  config: Config,
+  onStep?: StepListener,
+): FastRunResult {
   const run = prepareRun(docs, config);
   const fast = fastFromModel(run.model);
   const start = performance.now();
   const losses = trainFastModel(fast, run, onStep);
   const trainSeconds = (performance.now() - start) / 1000;
   copyFastIntoModel(fast, run.model);
-  const samples = fastSampleMany(fast, run.tok, run.rng, config.num_samples, config.temperature);
+  const samples = fastSampleMany(
+    fast,
+    run.tok,
+    run.rng,
+    config.num_samples,
+    config.temperature,
+  );
   return { run, fast, losses, samples, trainSeconds };
 }
 
 // %% ../chapters/08-efficiency.ipynb 54
-/** Milliseconds per step spent in each part of training, over `steps` steps of the real loop. */
+/**
+ * Milliseconds per step spent in each part of training, over `steps` steps of
+ * the real loop.
+ */
 export interface FastStepProfile {
   embedding: number;
   attention: number;
@@ -711,12 +1108,23 @@ export interface FastStepProfile {
   adam: number;
 }
 
-export function profileFast(docs: readonly string[], config: Config, steps: number): FastStepProfile {
+export function profileFast(
+  docs: readonly string[],
+  config: Config,
+  steps: number,
+): FastStepProfile {
   const run = prepareRun(docs, config);
   const fast = fastFromModel(run.model);
   const ws = workspaceOf(fast);
   const adam = createFastAdam(fast);
-  const acc: FastStepProfile = { embedding: 0, attention: 0, mlp: 0, head: 0, backward: 0, adam: 0 };
+  const acc: FastStepProfile = {
+    embedding: 0,
+    attention: 0,
+    mlp: 0,
+    head: 0,
+    backward: 0,
+    adam: 0,
+  };
   let now = performance.now();
   const lap = (): number => {
     const t = performance.now();
@@ -725,7 +1133,11 @@ export function profileFast(docs: readonly string[], config: Config, steps: numb
     return d;
   };
   for (let step = 0; step < steps; step++) {
-    const tokens = trainingTokens(run.tok, run.docs[step % run.docs.length], config);
+    const tokens = trainingTokens(
+      run.tok,
+      run.docs[step % run.docs.length],
+      config,
+    );
     const n = positionCount(tokens, config);
     lap();
     for (let t = 0; t < n; t++) {
@@ -751,6 +1163,7 @@ export function profileFast(docs: readonly string[], config: Config, steps: numb
     fastAdamStep(fast, adam, step);
     acc.adam += lap();
   }
-  for (const key of Object.keys(acc) as (keyof FastStepProfile)[]) acc[key] /= steps;
+  for (const key of Object.keys(acc) as (keyof FastStepProfile)[])
+    acc[key] /= steps;
   return acc;
 }

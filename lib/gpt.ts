@@ -3,7 +3,10 @@
 // %% ../chapters/05-gpt.ipynb 3
 import { InputError, type SpecialTokens } from "./data";
 
-/** Every hyper-parameter of a run. Defaults: `defaultConfig`; the first published version: `presets.original`. */
+/**
+ * Every hyper-parameter of a run. Defaults: `defaultConfig`; the first
+ * published version: `presets.original`.
+ */
 export interface Config {
   seed: number;
   /** Width of every vector the model passes along. */
@@ -11,7 +14,9 @@ export interface Config {
   /** Attention heads; each looks at n_embd / n_head of the numbers. */
   n_head: number;
   n_layer: number;
-  /** The most positions the model can see (and the size of the position table). */
+  /**
+   * The most positions the model can see (and the size of the position table).
+   */
   block_size: number;
   num_steps: number;
   /** Start of the learning rate, which decays linearly to 0. */
@@ -23,18 +28,29 @@ export interface Config {
   init_std: number;
   temperature: number;
   num_samples: number;
-  /** "bos": one BOS token that also ends a document; "bos-eos": BOS = 0 and EOS = 1. */
+  /**
+   * "bos": one BOS token that also ends a document; "bos-eos": BOS = 0 and EOS
+   * = 1.
+   */
   special_tokens: SpecialTokens;
-  /** Crop each encoded document to its first block_size tokens (first version). */
+  /**
+   * Crop each encoded document to its first block_size tokens (first version).
+   */
   crop_to_block: boolean;
   /** Draw attn_wo and mlp_fc2 with standard deviation 0 (first version). */
   zero_init_out: boolean;
   /** No lm_head: the logits reuse the token table wte (first version). */
   tie_weights: boolean;
-  /** rmsnorm right after adding the token and position embeddings (final version). */
+  /**
+   * rmsnorm right after adding the token and position embeddings (final
+   * version).
+   */
   embed_norm: boolean;
   activation: "relu" | "relu2";
-  /** "mean": one backward pass on the mean loss; "per-position": one per position (first version). */
+  /**
+   * "mean": one backward pass on the mean loss; "per-position": one per
+   * position (first version).
+   */
   backward_mode: "mean" | "per-position";
 }
 
@@ -63,54 +79,70 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   backward_mode: "mean",
 } satisfies Config);
 
-export const presets: Readonly<Record<PresetName, Readonly<Partial<Config>>>> = Object.freeze({
-  final: {},
-  original: {
-    special_tokens: "bos-eos",
-    crop_to_block: true,
-    block_size: 8,
-    init_std: 0.02,
-    zero_init_out: true,
-    tie_weights: true,
-    embed_norm: false,
-    activation: "relu2",
-    beta1: 0.9,
-    beta2: 0.95,
-    backward_mode: "per-position",
-    num_samples: 5,
-    temperature: 1,
-  },
-});
+export const presets: Readonly<Record<PresetName, Readonly<Partial<Config>>>> =
+  Object.freeze({
+    final: {},
+    original: {
+      special_tokens: "bos-eos",
+      crop_to_block: true,
+      block_size: 8,
+      init_std: 0.02,
+      zero_init_out: true,
+      tie_weights: true,
+      embed_norm: false,
+      activation: "relu2",
+      beta1: 0.9,
+      beta2: 0.95,
+      backward_mode: "per-position",
+      num_samples: 5,
+      temperature: 1,
+    },
+  });
 
 // %% ../chapters/05-gpt.ipynb 5
-/** Checks every field; returns the config unchanged or throws an InputError naming the problem. */
+/**
+ * Checks every field; returns the config unchanged or throws an InputError
+ * naming the problem.
+ */
 export function validateConfig(c: Config): Config {
   const problem = (msg: string): never => {
     throw new InputError(`invalid configuration: ${msg}`);
   };
   const known = new Set(Object.keys(defaultConfig));
-  for (const key of Object.keys(c)) if (!known.has(key)) problem(`unknown option ${JSON.stringify(key)}`);
+  for (const key of Object.keys(c))
+    if (!known.has(key)) problem(`unknown option ${JSON.stringify(key)}`);
   const count = (name: keyof Config, min: number): void => {
     const v = c[name];
-    if (typeof v !== "number" || !Number.isSafeInteger(v)) problem(`${name} must be a whole number, got ${String(v)}`);
+    if (typeof v !== "number" || !Number.isSafeInteger(v))
+      problem(`${name} must be a whole number, got ${String(v)}`);
     else if (v < min) problem(`${name} must be at least ${min}, got ${v}`);
   };
-  const real = (name: keyof Config, ok: (v: number) => boolean, rule: string): void => {
+  const real = (
+    name: keyof Config,
+    ok: (v: number) => boolean,
+    rule: string,
+  ): void => {
     const v = c[name];
-    if (typeof v !== "number" || !Number.isFinite(v)) problem(`${name} must be a finite number, got ${String(v)}`);
+    if (typeof v !== "number" || !Number.isFinite(v))
+      problem(`${name} must be a finite number, got ${String(v)}`);
     else if (!ok(v)) problem(`${name} must be ${rule}, got ${v}`);
   };
   const oneOf = (name: keyof Config, allowed: readonly unknown[]): void => {
-    if (!allowed.includes(c[name])) problem(`${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(c[name])}`);
+    if (!allowed.includes(c[name]))
+      problem(
+        `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(c[name])}`,
+      );
   };
-  if (typeof c.seed !== "number" || !Number.isSafeInteger(c.seed)) problem(`seed must be a whole number, got ${String(c.seed)}`);
+  if (typeof c.seed !== "number" || !Number.isSafeInteger(c.seed))
+    problem(`seed must be a whole number, got ${String(c.seed)}`);
   count("n_embd", 1);
   count("n_head", 1);
   count("n_layer", 1);
   count("block_size", 1);
   count("num_steps", 1);
   count("num_samples", 0);
-  if (c.n_embd % c.n_head !== 0) problem(`n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head})`);
+  if (c.n_embd % c.n_head !== 0)
+    problem(`n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head})`);
   real("learning_rate", (v) => v > 0, "greater than 0");
   real("beta1", (v) => v >= 0 && v < 1, "at least 0 and below 1");
   real("beta2", (v) => v >= 0 && v < 1, "at least 0 and below 1");
@@ -125,18 +157,27 @@ export function validateConfig(c: Config): Config {
   oneOf("activation", ["relu", "relu2"]);
   oneOf("backward_mode", ["mean", "per-position"]);
   if (c.crop_to_block && c.block_size < 2) {
-    problem(`crop_to_block needs block_size of at least 2, got ${c.block_size}: a document cropped to one token leaves nothing to predict`);
+    problem(
+      `crop_to_block needs block_size of at least 2, got ${c.block_size}: a document cropped to one token leaves nothing to predict`,
+    );
   }
   return c;
 }
 
 /** The defaults, then the preset, then the overrides; validated. */
-export function makeConfig(overrides: Partial<Config> = {}, preset: PresetName = "final"): Config {
+export function makeConfig(
+  overrides: Partial<Config> = {},
+  preset: PresetName = "final",
+): Config {
   if (!Object.prototype.hasOwnProperty.call(presets, preset)) {
-    throw new InputError(`unknown preset ${JSON.stringify(preset)}: use "final" or "original"`);
+    throw new InputError(
+      `unknown preset ${JSON.stringify(preset)}: use "final" or "original"`,
+    );
   }
   // A key given as undefined means "not set", as Partial<Config> allows.
-  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const given = Object.fromEntries(
+    Object.entries(overrides).filter(([, v]) => v !== undefined),
+  );
   return validateConfig({ ...defaultConfig, ...presets[preset], ...given });
 }
 
@@ -162,7 +203,10 @@ export interface Model {
   readonly vocabSize: number;
   /** Every matrix by its name, in creation order. */
   readonly stateDict: Readonly<Record<string, Matrix>>;
-  /** Every parameter, matrix after matrix, row by row: the order the optimizer walks. */
+  /**
+   * Every parameter, matrix after matrix, row by row: the order the optimizer
+   * walks.
+   */
   readonly params: readonly Value[];
   readonly wte: Matrix;
   readonly wpe: Matrix;
@@ -183,22 +227,41 @@ export function matrix(rng: Random, nout: number, nin: number, std: number): Mat
 }
 
 /** Names and shapes of the matrices, in the order they are created. */
-export function parameterLayout(config: Config, vocabSize: number): [string, number, number][] {
+export function parameterLayout(
+  config: Config,
+  vocabSize: number,
+): [string, number, number][] {
   const e = config.n_embd;
-  const layout: [string, number, number][] = [["wte", vocabSize, e], ["wpe", config.block_size, e]];
+  const layout: [string, number, number][] = [
+    ["wte", vocabSize, e],
+    ["wpe", config.block_size, e],
+  ];
   if (!config.tie_weights) layout.push(["lm_head", vocabSize, e]);
   for (let i = 0; i < config.n_layer; i++) {
-    layout.push([`layer${i}.attn_wq`, e, e], [`layer${i}.attn_wk`, e, e], [`layer${i}.attn_wv`, e, e], [`layer${i}.attn_wo`, e, e]);
-    layout.push([`layer${i}.mlp_fc1`, 4 * e, e], [`layer${i}.mlp_fc2`, e, 4 * e]);
+    layout.push(
+      [`layer${i}.attn_wq`, e, e],
+      [`layer${i}.attn_wk`, e, e],
+      [`layer${i}.attn_wv`, e, e],
+      [`layer${i}.attn_wo`, e, e],
+    );
+    layout.push(
+      [`layer${i}.mlp_fc1`, 4 * e, e],
+      [`layer${i}.mlp_fc2`, e, 4 * e],
+    );
   }
   return layout;
 }
 
 /** Builds a model from given matrices (fresh ones or a checkpoint's). */
-export function assembleModel(config: Config, vocabSize: number, stateDict: Record<string, Matrix>): Model {
+export function assembleModel(
+  config: Config,
+  vocabSize: number,
+  stateDict: Record<string, Matrix>,
+): Model {
   const get = (name: string): Matrix => {
     const m = stateDict[name];
-    if (m === undefined) throw new InputError(`missing parameter matrix ${name}`);
+    if (m === undefined)
+      throw new InputError(`missing parameter matrix ${name}`);
     return m;
   };
   const layers: LayerWeights[] = [];
@@ -214,16 +277,33 @@ export function assembleModel(config: Config, vocabSize: number, stateDict: Reco
   }
   const params = Object.values(stateDict).flatMap((m) => m.flat());
   const wte = get("wte");
-  return { config, vocabSize, stateDict, params, wte, wpe: get("wpe"), lm_head: config.tie_weights ? wte : get("lm_head"), layers };
+  return {
+    config,
+    vocabSize,
+    stateDict,
+    params,
+    wte,
+    wpe: get("wpe"),
+    lm_head: config.tie_weights ? wte : get("lm_head"),
+    layers,
+  };
 }
 
-/** A freshly initialised model, drawing its weights from rng exactly as the reference does. */
+/**
+ * A freshly initialised model, drawing its weights from rng exactly as the
+ * reference does.
+ */
 export function createModel(config: Config, vocabSize: number, rng: Random): Model {
   validateConfig(config);
-  if (!Number.isSafeInteger(vocabSize) || vocabSize < 1) throw new InputError(`vocabulary size must be at least 1, got ${vocabSize}`);
+  if (!Number.isSafeInteger(vocabSize) || vocabSize < 1)
+    throw new InputError(
+      `vocabulary size must be at least 1, got ${vocabSize}`,
+    );
   const stateDict: Record<string, Matrix> = {};
   for (const [name, rows, cols] of parameterLayout(config, vocabSize)) {
-    const zero = config.zero_init_out && (name.endsWith(".attn_wo") || name.endsWith(".mlp_fc2"));
+    const zero =
+      config.zero_init_out &&
+      (name.endsWith(".attn_wo") || name.endsWith(".mlp_fc2"));
     stateDict[name] = matrix(rng, rows, cols, zero ? 0 : config.init_std);
   }
   return assembleModel(config, vocabSize, stateDict);
@@ -231,13 +311,23 @@ export function createModel(config: Config, vocabSize: number, rng: Random): Mod
 
 // %% ../chapters/05-gpt.ipynb 16
 /**
- * sum(a[aStart + j] * b[bStart + j] for j < n) as one node: the same products, added in Python's
- * order ((0 + a0*b0) + a1*b1) + ...; inputs a0, b0, a1, b1, ... with local gradients b0, a0, b1, a1, ...
+ * sum(a[aStart + j] * b[bStart + j] for j < n) as one node: the same products,
+ * added in Python's
+ * order ((0 + a0*b0) + a1*b1) + ...; inputs a0, b0, a1, b1, ... with local
+ * gradients b0, a0, b1, a1, ...
  */
-function dot(a: readonly Value[], aStart: number, b: readonly Value[], bStart: number, n: number, literal = false): Value {
+function dot(
+  a: readonly Value[],
+  aStart: number,
+  b: readonly Value[],
+  bStart: number,
+  n: number,
+  literal = false,
+): Value {
   if (literal) {
     let chain = n === 0 ? new Value(0) : a[aStart].mul(b[bStart]).add(0);
-    for (let j = 1; j < n; j++) chain = chain.add(a[aStart + j].mul(b[bStart + j]));
+    for (let j = 1; j < n; j++)
+      chain = chain.add(a[aStart + j].mul(b[bStart + j]));
     return chain;
   }
   const children = new Array<Value>(2 * n);
@@ -263,7 +353,8 @@ function sumValues(xs: readonly Value[], literal = false): Value {
     return chain;
   }
   let s = 0;
-  for (let i = 0; i < xs.length; i++) s = i === 0 ? xs[0].data + 0 : s + xs[i].data;
+  for (let i = 0; i < xs.length; i++)
+    s = i === 0 ? xs[0].data + 0 : s + xs[i].data;
   return new Value(s, xs.slice(), new Array<number>(xs.length).fill(1), "sum");
 }
 
@@ -271,7 +362,8 @@ function sumValues(xs: readonly Value[], literal = false): Value {
 /** y[i] = sum_j w[i][j] * x[j]. */
 export function linear(x: readonly Value[], w: Matrix, literal = false): Value[] {
   const out = new Array<Value>(w.length);
-  for (let i = 0; i < w.length; i++) out[i] = dot(w[i], 0, x, 0, x.length, literal);
+  for (let i = 0; i < w.length; i++)
+    out[i] = dot(w[i], 0, x, 0, x.length, literal);
   return out;
 }
 
@@ -317,19 +409,34 @@ export function emptyCache(config: Config): { keys: KVCache; values: KVCache } {
 }
 
 /** Receives the attention weights of each layer and head, for pictures. */
-export type AttentionWatcher = (layer: number, head: number, weights: readonly number[]) => void;
+export type AttentionWatcher = (
+  layer: number,
+  head: number,
+  weights: readonly number[],
+) => void;
 
 /**
- * The logits (one per vocabulary token) for `token` at position `pos`, appending this position's
+ * The logits (one per vocabulary token) for `token` at position `pos`,
+ * appending this position's
  * keys and values to the caches.
  */
-export function gpt(model: Model, token: number, pos: number, keys: KVCache, values: KVCache, watch?: AttentionWatcher): Value[] {
+export function gpt(
+  model: Model,
+  token: number,
+  pos: number,
+  keys: KVCache,
+  values: KVCache,
+  watch?: AttentionWatcher,
+): Value[] {
   const { config } = model;
   const e = config.n_embd;
   const headDim = e / config.n_head;
   const literal = config.backward_mode === "per-position"; // see "One node for a whole sum"
   const tokRow = model.wte[token];
-  if (tokRow === undefined) throw new RangeError(`token ${token} is outside the vocabulary of ${model.vocabSize}`);
+  if (tokRow === undefined)
+    throw new RangeError(
+      `token ${token} is outside the vocabulary of ${model.vocabSize}`,
+    );
   const posRow = model.wpe[pos % config.block_size];
   let x = new Array<Value>(e);
   for (let i = 0; i < e; i++) x[i] = tokRow[i].add(posRow[i]);
@@ -353,9 +460,17 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
     for (let h = 0; h < config.n_head; h++) {
       const hs = h * headDim;
       const scores = new Array<Value>(T);
-      for (let t = 0; t < T; t++) scores[t] = dot(q, hs, layerKeys[t], hs, headDim, literal).mul(attnScale);
+      for (let t = 0; t < T; t++)
+        scores[t] = dot(q, hs, layerKeys[t], hs, headDim, literal).mul(
+          attnScale,
+        );
       const weights = softmax(scores, literal);
-      if (watch) watch(li, h, weights.map((p) => p.data));
+      if (watch)
+        watch(
+          li,
+          h,
+          weights.map((p) => p.data),
+        );
       const column = new Array<Value>(T);
       for (let j = 0; j < headDim; j++) {
         for (let t = 0; t < T; t++) column[t] = layerValues[t][hs + j];
@@ -381,12 +496,22 @@ export function gpt(model: Model, token: number, pos: number, keys: KVCache, val
 // %% ../chapters/05-gpt.ipynb 35
 /**
  * The attention weights while the model reads `ids` from position 0:
- * result[layer][head][pos] holds the weights of position pos over positions 0..pos.
+ * result[layer][head][pos] holds the weights of position pos over positions
+ * 0..pos.
  */
-export function attentionWeights(model: Model, ids: readonly number[]): number[][][][] {
+export function attentionWeights(
+  model: Model,
+  ids: readonly number[],
+): number[][][][] {
   const { config } = model;
   const cache = emptyCache(config);
-  const out: number[][][][] = Array.from({ length: config.n_layer }, () => Array.from({ length: config.n_head }, () => []));
-  ids.forEach((id, pos) => gpt(model, id, pos, cache.keys, cache.values, (layer, head, w) => out[layer][head].push([...w])));
+  const out: number[][][][] = Array.from({ length: config.n_layer }, () =>
+    Array.from({ length: config.n_head }, () => []),
+  );
+  ids.forEach((id, pos) =>
+    gpt(model, id, pos, cache.keys, cache.values, (layer, head, w) =>
+      out[layer][head].push([...w]),
+    ),
+  );
   return out;
 }

@@ -6,7 +6,10 @@ import { softmax } from "./gpt";
 import { type Random } from "./random";
 
 /** softmax(logits / temperature), as plain numbers. */
-export function temperatureProbs(logits: readonly Value[], temperature: number): number[] {
+export function temperatureProbs(
+  logits: readonly Value[],
+  temperature: number,
+): number[] {
   const inv = 1 / temperature;
   const scaled = logits.map((l) => l.mul(inv));
   return softmax(scaled).map((p) => p.data);
@@ -16,21 +19,35 @@ export function temperatureProbs(logits: readonly Value[], temperature: number):
 import { gpt, emptyCache, type Model } from "./gpt";
 import { type Tokenizer } from "./data";
 
-/** The text of one token of a sample: its character, or "<BOS>" for a start token drawn mid-sample. */
+/**
+ * The text of one token of a sample: its character, or "<BOS>" for a start
+ * token drawn mid-sample.
+ */
 export function tokenText(tok: Tokenizer, id: number): string {
   if (id === tok.bos) return "<BOS>";
   return tok.decode([id]);
 }
 
-/** Draws one document: starts at BOS, stops at the end token or after block_size tokens. */
-export function sampleOne(model: Model, tok: Tokenizer, rng: Random, temperature: number): string {
+/**
+ * Draws one document: starts at BOS, stops at the end token or after block_size
+ * tokens.
+ */
+export function sampleOne(
+  model: Model,
+  tok: Tokenizer,
+  rng: Random,
+  temperature: number,
+): string {
   const { config } = model;
   const { keys, values } = emptyCache(config);
   const ids = Array.from({ length: model.vocabSize }, (_, i) => i);
   let token = tok.bos;
   let text = "";
   for (let pos = 0; pos < config.block_size; pos++) {
-    const weights = temperatureProbs(gpt(model, token, pos, keys, values), temperature);
+    const weights = temperatureProbs(
+      gpt(model, token, pos, keys, values),
+      temperature,
+    );
     token = rng.choices(ids, weights)[0];
     if (token === tok.eos) break;
     text += tokenText(tok, token);
@@ -39,8 +56,15 @@ export function sampleOne(model: Model, tok: Tokenizer, rng: Random, temperature
 }
 
 /** `count` samples in a row from the same generator. */
-export function sampleMany(model: Model, tok: Tokenizer, rng: Random, count: number, temperature: number): string[] {
+export function sampleMany(
+  model: Model,
+  tok: Tokenizer,
+  rng: Random,
+  count: number,
+  temperature: number,
+): string[] {
   const out: string[] = [];
-  for (let i = 0; i < count; i++) out.push(sampleOne(model, tok, rng, temperature));
+  for (let i = 0; i < count; i++)
+    out.push(sampleOne(model, tok, rng, temperature));
   return out;
 }

@@ -15,7 +15,10 @@ export interface Run {
   readonly model: Model;
 }
 
-/** Seeds, shuffles a copy of the documents, builds the tokenizer and draws the initial weights. */
+/**
+ * Seeds, shuffles a copy of the documents, builds the tokenizer and draws the
+ * initial weights.
+ */
 export function prepareRun(docs: readonly string[], config: Config): Run {
   if (docs.length === 0) throw new InputError("no documents to train on");
   const rng = createRandom(config.seed);
@@ -30,7 +33,10 @@ export function prepareRun(docs: readonly string[], config: Config): Run {
 import { gpt, softmax, emptyCache } from "./gpt";
 import { Value } from "./value";
 
-/** The tokens the model trains on for one document (the first version crops them to block_size). */
+/**
+ * The tokens the model trains on for one document (the first version crops them
+ * to block_size).
+ */
 export function trainingTokens(tok: Tokenizer, doc: string, config: Config): number[] {
   const tokens = encodeDoc(tok, doc);
   return config.crop_to_block ? tokens.slice(0, config.block_size) : tokens;
@@ -38,11 +44,17 @@ export function trainingTokens(tok: Tokenizer, doc: string, config: Config): num
 
 /** How many positions of a document are trained on. */
 export function positionCount(tokens: readonly number[], config: Config): number {
-  return config.crop_to_block ? tokens.length - 1 : Math.min(config.block_size, tokens.length - 1);
+  return config.crop_to_block
+    ? tokens.length - 1
+    : Math.min(config.block_size, tokens.length - 1);
 }
 
 /** The per-position losses -log p(target) of one document, in order. */
-export function positionLosses(model: Model, tokens: readonly number[], n: number): Value[] {
+export function positionLosses(
+  model: Model,
+  tokens: readonly number[],
+  n: number,
+): Value[] {
   const { keys, values } = emptyCache(model.config);
   const losses: Value[] = [];
   for (let pos = 0; pos < n; pos++) {
@@ -52,11 +64,15 @@ export function positionLosses(model: Model, tokens: readonly number[], n: numbe
   return losses;
 }
 
-/** The mean loss over the positions of one document, as a Value to backpropagate from. */
+/**
+ * The mean loss over the positions of one document, as a Value to backpropagate
+ * from.
+ */
 export function docLoss(model: Model, tokens: readonly number[]): Value {
   const n = positionCount(tokens, model.config);
   const losses = positionLosses(model, tokens, n);
-  // Python's (1 / n) * sum(losses): the sum starts from 0, then is multiplied by 1/n.
+  // Python's (1 / n) * sum(losses): the sum starts from 0, then is multiplied
+  // by 1/n.
   let total = losses[0].add(0);
   for (let i = 1; i < losses.length; i++) total = total.add(losses[i]);
   return total.mul(1 / n);
@@ -65,7 +81,10 @@ export function docLoss(model: Model, tokens: readonly number[]): Value {
 // %% ../chapters/06-training.ipynb 11
 import { backward } from "./backward";
 
-/** Forward and backward on one document; the parameters' grads are filled in. Returns the loss. */
+/**
+ * Forward and backward on one document; the parameters' grads are filled in.
+ * Returns the loss.
+ */
 export function lossAndGrads(model: Model, tokens: readonly number[]): number {
   const { config } = model;
   if (config.backward_mode === "mean") {
@@ -78,7 +97,10 @@ export function lossAndGrads(model: Model, tokens: readonly number[]): number {
   let reported = 0.0;
   for (let pos = 0; pos < n; pos++) {
     const probs = softmax(gpt(model, tokens[pos], pos, keys, values), true); // literal sums: see chapter 5
-    const lossT = probs[tokens[pos + 1]].log().neg().mul(1 / n);
+    const lossT = probs[tokens[pos + 1]]
+      .log()
+      .neg()
+      .mul(1 / n);
     backward(lossT);
     reported += lossT.data;
   }
@@ -96,8 +118,16 @@ export function createAdam(paramCount: number): AdamState {
   return { m: new Float64Array(paramCount), v: new Float64Array(paramCount) };
 }
 
-/** One Adam update at step `step` (0-based) of `config.num_steps`; resets every grad to 0. */
-export function adamStep(params: readonly Value[], state: AdamState, step: number, config: Config): void {
+/**
+ * One Adam update at step `step` (0-based) of `config.num_steps`; resets every
+ * grad to 0.
+ */
+export function adamStep(
+  params: readonly Value[],
+  state: AdamState,
+  step: number,
+  config: Config,
+): void {
   const { beta1, beta2, eps_adam } = config;
   const lr = config.learning_rate * (1 - step / config.num_steps);
   const c1 = 1 - beta1 ** (step + 1);
@@ -121,10 +151,15 @@ export class TrainingDiverged extends Error {
   override name = "TrainingDiverged";
 }
 
-/** Called after every step with the 1-based step number and the document's loss. */
+/**
+ * Called after every step with the 1-based step number and the document's loss.
+ */
 export type StepListener = (step: number, loss: number) => void;
 
-/** Trains run.model in place for config.num_steps steps; returns the loss of every step. */
+/**
+ * Trains run.model in place for config.num_steps steps; returns the loss of
+ * every step.
+ */
 export function train(run: Run, onStep?: StepListener): number[] {
   const { config, model, tok, docs } = run;
   const adam = createAdam(model.params.length);
@@ -133,7 +168,9 @@ export function train(run: Run, onStep?: StepListener): number[] {
     const tokens = trainingTokens(tok, docs[step % docs.length], config);
     const loss = lossAndGrads(model, tokens);
     if (!Number.isFinite(loss)) {
-      throw new TrainingDiverged(`training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`);
+      throw new TrainingDiverged(
+        `training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`,
+      );
     }
     adamStep(model.params, adam, step, config);
     losses.push(loss);

@@ -39,7 +39,11 @@ interface Measurement {
 const root = path.resolve(__dirname, "..");
 const cases: Case[] = [
   { name: "default", overrides: {}, steps: 1000 },
-  { name: "n_embd 64, n_head 4, n_layer 4, block_size 32", overrides: { n_embd: 64, n_head: 4, n_layer: 4, block_size: 32 }, steps: 200 },
+  {
+    name: "n_embd 64, n_head 4, n_layer 4, block_size 32",
+    overrides: { n_embd: 64, n_head: 4, n_layer: 4, block_size: 32 },
+    steps: 200,
+  },
 ];
 
 // The child: trains one engine on one configuration, prints one JSON line.
@@ -65,13 +69,30 @@ process.stdout.write(JSON.stringify({
 }));
 `;
 
-function measure(engine: "value" | "fast", c: Case, steps: number): Measurement {
-  const res = spawnSync(process.execPath, ["-e", CHILD, engine, JSON.stringify(c.overrides), String(steps)], {
-    encoding: "utf8",
-    maxBuffer: 1 << 26,
-  });
-  if (res.status !== 0) throw new Error(`${engine} on ${c.name} failed: ${res.stderr.trim().split("\n").pop() ?? ""}`);
-  const out = JSON.parse(res.stdout) as { seconds: number; losses: number[]; median: number; cpuMs: number; peakKB: number };
+function measure(
+  engine: "value" | "fast",
+  c: Case,
+  steps: number,
+): Measurement {
+  const res = spawnSync(
+    process.execPath,
+    ["-e", CHILD, engine, JSON.stringify(c.overrides), String(steps)],
+    {
+      encoding: "utf8",
+      maxBuffer: 1 << 26,
+    },
+  );
+  if (res.status !== 0)
+    throw new Error(
+      `${engine} on ${c.name} failed: ${res.stderr.trim().split("\n").pop() ?? ""}`,
+    );
+  const out = JSON.parse(res.stdout) as {
+    seconds: number;
+    losses: number[];
+    median: number;
+    cpuMs: number;
+    peakKB: number;
+  };
   return {
     engine,
     config: c.name,
@@ -91,37 +112,84 @@ const fmt = (ms: number): string => ms.toFixed(ms < 1 ? 4 : 2);
 function main(): void {
   const quick = process.argv.includes("--quick");
   const outIndex = process.argv.indexOf("--out");
-  const outFile = outIndex >= 0 ? process.argv[outIndex + 1] : path.join(root, "bench", "engines.json");
-  if (!fs.existsSync(path.join(root, "lib", "dist", "index.js"))) throw new Error("lib is not built: run `make lib` first");
+  const outFile =
+    outIndex >= 0
+      ? process.argv[outIndex + 1]
+      : path.join(root, "bench", "engines.json");
+  if (!fs.existsSync(path.join(root, "lib", "dist", "index.js")))
+    throw new Error("lib is not built: run `make lib` first");
   const loadBefore = os.loadavg();
   const results: Measurement[] = [];
-  const rows: string[][] = [["configuration", "engine", "steps", "ms/step", "median", "cpu ms/step", "steps/s", "peak MB", "speed-up", "losses agree"]];
+  const rows: string[][] = [
+    [
+      "configuration",
+      "engine",
+      "steps",
+      "ms/step",
+      "median",
+      "cpu ms/step",
+      "steps/s",
+      "peak MB",
+      "speed-up",
+      "losses agree",
+    ],
+  ];
   for (const c of cases) {
     const fast = measure("fast", c, c.steps);
-    const valueSteps = quick ? Math.max(5, Math.round(c.steps / 10 / (c.steps < 1000 ? 4 : 1))) : c.steps;
-    process.stderr.write(`${c.name}: fast ${fast.msPerStep.toFixed(3)} ms/step; Value engine, ${valueSteps} steps...\n`);
+    const valueSteps = quick
+      ? Math.max(5, Math.round(c.steps / 10 / (c.steps < 1000 ? 4 : 1)))
+      : c.steps;
+    process.stderr.write(
+      `${c.name}: fast ${fast.msPerStep.toFixed(3)} ms/step; Value engine, ${valueSteps} steps...\n`,
+    );
     const value = measure("value", c, valueSteps);
     // Same configuration and same steps: the losses must agree (to the last bits).
     let worst = 0;
     for (let i = 0; i < value.losses.length && valueSteps === c.steps; i++) {
-      worst = Math.max(worst, Math.abs(value.losses[i] - fast.losses[i]) / Math.abs(value.losses[i]));
+      worst = Math.max(
+        worst,
+        Math.abs(value.losses[i] - fast.losses[i]) / Math.abs(value.losses[i]),
+      );
     }
-    const agree = valueSteps === c.steps ? `max rel diff ${worst.toExponential(1)}` : "(not compared: --quick)";
+    const agree =
+      valueSteps === c.steps
+        ? `max rel diff ${worst.toExponential(1)}`
+        : "(not compared: --quick)";
     const speedup = value.msPerStep / fast.msPerStep;
     for (const r of [value, fast]) {
       results.push(r);
       rows.push([
-        c.name, r.engine, String(r.steps), fmt(r.msPerStep), fmt(r.medianMsPerStep), fmt(r.cpuMsPerStep), r.stepsPerSecond.toFixed(0), r.peakMB.toFixed(0),
-        r.engine === "fast" ? `${speedup.toFixed(0)}x` : "1x", r.engine === "fast" ? agree : "",
+        c.name,
+        r.engine,
+        String(r.steps),
+        fmt(r.msPerStep),
+        fmt(r.medianMsPerStep),
+        fmt(r.cpuMsPerStep),
+        r.stepsPerSecond.toFixed(0),
+        r.peakMB.toFixed(0),
+        r.engine === "fast" ? `${speedup.toFixed(0)}x` : "1x",
+        r.engine === "fast" ? agree : "",
       ]);
     }
   }
   const loadAfter = os.loadavg();
-  console.log(`${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
-  console.log(`load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
-  const widths = rows[0].map((_, j) => Math.max(...rows.map((r) => r[j].length)));
+  console.log(
+    `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`,
+  );
+  console.log(
+    `load average before ${loadBefore.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
+  );
+  const widths = rows[0].map((_, j) =>
+    Math.max(...rows.map((r) => r[j].length)),
+  );
   for (const [i, r] of rows.entries()) {
-    console.log(r.map((cell, j) => (j >= 2 && j <= 8 ? cell.padStart(widths[j]) : cell.padEnd(widths[j]))).join("  "));
+    console.log(
+      r
+        .map((cell, j) =>
+          j >= 2 && j <= 8 ? cell.padStart(widths[j]) : cell.padEnd(widths[j]),
+        )
+        .join("  "),
+    );
     if (i === 0) console.log(widths.map((w) => "-".repeat(w)).join("  "));
   }
   fs.mkdirSync(path.dirname(outFile), { recursive: true });
@@ -132,7 +200,10 @@ function main(): void {
     loadBefore,
     loadAfter,
     quick,
-    results: results.map(({ losses, ...r }) => ({ ...r, finalLoss: losses[losses.length - 1] })),
+    results: results.map(({ losses, ...r }) => ({
+      ...r,
+      finalLoss: losses[losses.length - 1],
+    })),
   };
   fs.writeFileSync(outFile, JSON.stringify(json, null, 2) + "\n");
   console.log(`\nwritten: ${path.relative(process.cwd(), outFile)}`);

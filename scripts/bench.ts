@@ -57,9 +57,24 @@ process.stdout.write(JSON.stringify({
 
 function measure(steps: number, heap: Result["heap"]): Result {
   const flags = heap === "64 MB young" ? [BIG_HEAP_FLAG] : [];
-  const res = spawnSync(process.execPath, [...flags, "-e", CHILD, String(steps)], { encoding: "utf8" });
-  if (res.status !== 0) throw new Error(`bench run failed: ${res.stderr.trim().split("\n").pop() ?? ""}`);
-  const o = JSON.parse(res.stdout) as { seconds: number; cpuMs: number; median: number; peakRssKB: number; peakHeap: number; first: number; last: number };
+  const res = spawnSync(
+    process.execPath,
+    [...flags, "-e", CHILD, String(steps)],
+    { encoding: "utf8" },
+  );
+  if (res.status !== 0)
+    throw new Error(
+      `bench run failed: ${res.stderr.trim().split("\n").pop() ?? ""}`,
+    );
+  const o = JSON.parse(res.stdout) as {
+    seconds: number;
+    cpuMs: number;
+    median: number;
+    peakRssKB: number;
+    peakHeap: number;
+    first: number;
+    last: number;
+  };
   return {
     heap,
     steps,
@@ -82,26 +97,73 @@ function main(): void {
   const steps = Number(arg("--steps", "1000"));
   const runs = Number(arg("--runs", "1"));
   const out = path.resolve(root, arg("--out", "bench/results.json"));
-  if (!Number.isSafeInteger(steps) || steps < 1 || !Number.isSafeInteger(runs) || runs < 1) {
+  if (
+    !Number.isSafeInteger(steps) ||
+    steps < 1 ||
+    !Number.isSafeInteger(runs) ||
+    runs < 1
+  ) {
     console.error("bench: --steps and --runs need whole numbers >= 1");
     process.exit(2);
   }
   const load = os.loadavg();
-  const heaps: Result["heap"][] = process.argv.includes("--big-heap") ? ["node default", "64 MB young"] : ["node default"];
+  const heaps: Result["heap"][] = process.argv.includes("--big-heap")
+    ? ["node default", "64 MB young"]
+    : ["node default"];
   const results: Result[] = [];
-  for (let r = 0; r < runs; r++) for (const heap of heaps) results.push(measure(steps, heap));
+  for (let r = 0; r < runs; r++)
+    for (const heap of heaps) results.push(measure(steps, heap));
   const loadAfter = os.loadavg();
   const fmt = (x: number, d = 2): string => x.toFixed(d);
   const rows = [
-    ["heap", "steps", "ms/step", "median ms/step", "cpu ms/step", "peak RSS MB", "peak heap MB", "loss 1 -> last"],
-    ...results.map((r) => [r.heap, String(r.steps), fmt(r.msPerStep), fmt(r.medianMsPerStep), fmt(r.cpuMsPerStep), fmt(r.peakRssMB, 0), fmt(r.peakHeapMB, 0), `${fmt(r.firstLoss, 4)} -> ${fmt(r.lastLoss, 4)}`]),
+    [
+      "heap",
+      "steps",
+      "ms/step",
+      "median ms/step",
+      "cpu ms/step",
+      "peak RSS MB",
+      "peak heap MB",
+      "loss 1 -> last",
+    ],
+    ...results.map((r) => [
+      r.heap,
+      String(r.steps),
+      fmt(r.msPerStep),
+      fmt(r.medianMsPerStep),
+      fmt(r.cpuMsPerStep),
+      fmt(r.peakRssMB, 0),
+      fmt(r.peakHeapMB, 0),
+      `${fmt(r.firstLoss, 4)} -> ${fmt(r.lastLoss, 4)}`,
+    ]),
   ];
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
-  console.log(`Value engine, default config, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`);
-  console.log(`load average before ${load.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`);
-  for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c])).join("  "));
+  const widths = rows[0].map((_, c) =>
+    Math.max(...rows.map((row) => row[c].length)),
+  );
+  console.log(
+    `Value engine, default config, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`,
+  );
+  console.log(
+    `load average before ${load.map((l) => l.toFixed(2)).join(" ")}, after ${loadAfter.map((l) => l.toFixed(2)).join(" ")}`,
+  );
+  for (const row of rows)
+    console.log(row.map((cell, c) => cell.padStart(widths[c])).join("  "));
   fs.mkdirSync(path.dirname(out), { recursive: true });
-  fs.writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: os.cpus().length, loadBefore: load, loadAfter, results }, null, 2) + "\n");
+  fs.writeFileSync(
+    out,
+    JSON.stringify(
+      {
+        date: new Date().toISOString(),
+        node: process.version,
+        cpus: os.cpus().length,
+        loadBefore: load,
+        loadAfter,
+        results,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
   console.log(`written ${path.relative(root, out)}`);
 }
 

@@ -45,7 +45,9 @@ function readNotebook(file: string): { cells: Cell[] } {
   try {
     return JSON.parse(text) as { cells: Cell[] };
   } catch (e) {
-    throw new Error(`chapters/${file} is not valid notebook JSON: ${(e as Error).message}`);
+    throw new Error(
+      `chapters/${file} is not valid notebook JSON: ${(e as Error).message}`,
+    );
   }
 }
 
@@ -53,7 +55,12 @@ function readNotebook(file: string): { cells: Cell[] } {
 function dirtyCells(file: string): number[] {
   return readNotebook(file)
     .cells.map((cell, index) => ({ cell, index }))
-    .filter(({ cell }) => cell.cell_type === "code" && ((cell.outputs?.length ?? 0) > 0 || (cell.execution_count ?? null) !== null))
+    .filter(
+      ({ cell }) =>
+        cell.cell_type === "code" &&
+        ((cell.outputs?.length ?? 0) > 0 ||
+          (cell.execution_count ?? null) !== null),
+    )
     .map(({ index }) => index);
 }
 
@@ -69,18 +76,27 @@ function readChapter(file: string): Chapter | null {
       if (m) module = m[1];
     }
     const directive = /^\/\/\|\s*(export|exporti)\s*$/.exec(lines[0] ?? "");
-    if (directive) cells.push({ index, lines: lines.slice(1), public: directive[1] === "export" });
+    if (directive)
+      cells.push({
+        index,
+        lines: lines.slice(1),
+        public: directive[1] === "export",
+      });
   });
   if (cells.length === 0) return null;
   if (module === null) {
-    throw new Error(`chapters/${file} has exported cells but no \`//| default_exp <module>\` line`);
+    throw new Error(
+      `chapters/${file} has exported cells but no \`//| default_exp <module>\` line`,
+    );
   }
   return { notebook: file, module, cells };
 }
 
 // A top-level declaration, as the notebook writes it (without `export`).
-const DECLARATION = /^(?:async\s+)?(?:abstract\s+)?(?:function\*?|class|const|let|var|type|interface|enum)\s+([A-Za-z_$][\w$]*)/;
-const PACKAGE_IMPORT = /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+["']microgpt["'];?\s*$/;
+const DECLARATION =
+  /^(?:async\s+)?(?:abstract\s+)?(?:function\*?|class|const|let|var|type|interface|enum)\s+([A-Za-z_$][\w$]*)/;
+const PACKAGE_IMPORT =
+  /^import\s+(type\s+)?\{([^}]*)\}\s+from\s+["']microgpt["'];?\s*$/;
 
 // Which module defines each exported name.
 function symbolTable(chapters: Chapter[]): Map<string, string> {
@@ -97,11 +113,18 @@ function symbolTable(chapters: Chapter[]): Map<string, string> {
   return table;
 }
 
-function rewriteImport(line: string, where: string, table: Map<string, string>, self: string): string[] {
+function rewriteImport(
+  line: string,
+  where: string,
+  table: Map<string, string>,
+  self: string,
+): string[] {
   const m = PACKAGE_IMPORT.exec(line);
   if (!m) {
     if (/from\s+["']microgpt["']/.test(line)) {
-      throw new Error(`${where}: import from "microgpt" must fit on one line as import { a, b } from "microgpt"`);
+      throw new Error(
+        `${where}: write imports from "microgpt" as import { a, b } from "microgpt"`,
+      );
     }
     return [line];
   }
@@ -110,13 +133,45 @@ function rewriteImport(line: string, where: string, table: Map<string, string>, 
   for (const raw of m[2].split(",")) {
     const spec = raw.trim();
     if (spec === "") continue;
-    const name = spec.replace(/^type\s+/, "").split(/\s+as\s+/)[0].trim();
+    const name = spec
+      .replace(/^type\s+/, "")
+      .split(/\s+as\s+/)[0]
+      .trim();
     const module = table.get(name);
-    if (module === undefined) throw new Error(`${where}: no chapter exports \`${name}\``);
+    if (module === undefined)
+      throw new Error(`${where}: no chapter exports \`${name}\``);
     if (module === self) continue; // defined in this very module
     byModule.set(module, [...(byModule.get(module) ?? []), spec]);
   }
-  return [...byModule].map(([module, specs]) => `import ${typeOnly ? "type " : ""}{ ${specs.join(", ")} } from "./${module}";`);
+  return [...byModule].map(
+    ([module, specs]) =>
+      `import ${typeOnly ? "type " : ""}{ ${specs.join(", ")} } from "./${module}";`,
+  );
+}
+
+/** An import that a formatter spread over several lines (`import {`, names, `} from "...";`), joined into one. */
+function joinImports(lines: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < lines.length; i++) {
+    if (/^import\s+(type\s+)?\{[^}]*$/.test(lines[i])) {
+      let end = i;
+      while (end + 1 < lines.length && !lines[end].includes("}")) end++;
+      const joined = lines
+        .slice(i, end + 1)
+        .map((l) => l.trim())
+        .join(" ")
+        .replace(/\{\s*/, "{ ")
+        .replace(/,?\s*\}/, " }");
+      // Only imports from the package are rewritten; any other import stays as written.
+      if (PACKAGE_IMPORT.test(joined)) {
+        out.push(joined);
+        i = end;
+        continue;
+      }
+    }
+    out.push(lines[i]);
+  }
+  return out;
 }
 
 function render(ch: Chapter, table: Map<string, string>): string {
@@ -124,10 +179,14 @@ function render(ch: Chapter, table: Map<string, string>): string {
   const out = [`${GENERATED} File to edit: ${rel} (then run \`make lib\`)`, ""];
   for (const cell of ch.cells) {
     out.push(`// %% ${rel} ${cell.index}`);
-    for (const line of cell.lines) {
+    for (const line of joinImports(cell.lines)) {
       const where = `${rel} cell ${cell.index}`;
-      if (/^export\s/.test(line)) throw new Error(`${where}: write declarations without \`export\` (the export directive adds it)`);
-      const exported = cell.public && DECLARATION.test(line) ? `export ${line}` : line;
+      if (/^export\s/.test(line))
+        throw new Error(
+          `${where}: write declarations without \`export\` (the export directive adds it)`,
+        );
+      const exported =
+        cell.public && DECLARATION.test(line) ? `export ${line}` : line;
       out.push(...rewriteImport(exported, where, table, ch.module));
     }
     out.push("");
@@ -136,19 +195,30 @@ function render(ch: Chapter, table: Map<string, string>): string {
 }
 
 function renderIndex(chapters: Chapter[]): string {
-  const out = [`${GENERATED} Written by scripts/export-lib.ts from the chapters (run \`make lib\`).`, ""];
+  const out = [
+    `${GENERATED} Written by scripts/export-lib.ts from the chapters (run \`make lib\`).`,
+    "",
+  ];
   for (const ch of chapters) out.push(`export * from "./${ch.module}";`);
   return out.join("\n") + "\n";
 }
 
 function main(): void {
   const check = process.argv.includes("--check");
-  const notebooks = fs.readdirSync(chaptersDir).filter((f) => f.endsWith(".ipynb")).sort();
-  const chapters = notebooks.map(readChapter).filter((c): c is Chapter => c !== null);
+  const notebooks = fs
+    .readdirSync(chaptersDir)
+    .filter((f) => f.endsWith(".ipynb"))
+    .sort();
+  const chapters = notebooks
+    .map(readChapter)
+    .filter((c): c is Chapter => c !== null);
   const seen = new Map<string, string>();
   for (const ch of chapters) {
     const other = seen.get(ch.module);
-    if (other) throw new Error(`chapters/${ch.notebook} and chapters/${other} both export to lib/${ch.module}.ts`);
+    if (other)
+      throw new Error(
+        `chapters/${ch.notebook} and chapters/${other} both export to lib/${ch.module}.ts`,
+      );
     seen.set(ch.module, ch.notebook);
   }
   const table = symbolTable(chapters);
@@ -160,32 +230,48 @@ function main(): void {
   const stale = fs
     .readdirSync(libDir)
     .filter((f) => f.endsWith(".ts") && !wanted.has(f))
-    .filter((f) => fs.readFileSync(path.join(libDir, f), "utf8").startsWith(GENERATED));
+    .filter((f) =>
+      fs.readFileSync(path.join(libDir, f), "utf8").startsWith(GENERATED),
+    );
 
   if (check) {
     const problems: string[] = [];
     for (const file of notebooks) {
       const dirty = dirtyCells(file);
       if (dirty.length > 0) {
-        problems.push(`chapters/${file} is saved with outputs or execution counts (cells ${dirty.join(", ")}): clear them (JupyterLab: Edit > Clear Outputs of All Cells, then save)`);
+        problems.push(
+          `chapters/${file} is saved with outputs or execution counts (cells ${dirty.join(", ")}): clear them (JupyterLab: Edit > Clear Outputs of All Cells, then save)`,
+        );
       }
     }
     for (const [file, text] of wanted) {
       const target = path.join(libDir, file);
-      const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : null;
-      const from = file === "index.ts" ? "the chapters" : `chapters/${chapters.find((c) => `${c.module}.ts` === file)?.notebook}`;
-      if (current === null) problems.push(`lib/${file} is missing (it comes from ${from})`);
-      else if (current !== text) problems.push(`lib/${file} differs from ${from}`);
+      const current = fs.existsSync(target)
+        ? fs.readFileSync(target, "utf8")
+        : null;
+      const from =
+        file === "index.ts"
+          ? "the chapters"
+          : `chapters/${chapters.find((c) => `${c.module}.ts` === file)?.notebook}`;
+      if (current === null)
+        problems.push(`lib/${file} is missing (it comes from ${from})`);
+      else if (current !== text)
+        problems.push(`lib/${file} differs from ${from}`);
     }
-    for (const f of stale) problems.push(`lib/${f} is generated but no chapter exports it any more`);
+    for (const f of stale)
+      problems.push(`lib/${f} is generated but no chapter exports it any more`);
     if (problems.length > 0) {
       console.error(problems.join("\n"));
       if (problems.some((p) => p.startsWith("lib/"))) {
-        console.error("lib/ is out of sync with the notebooks: run `make lib` (never edit lib/*.ts by hand).");
+        console.error(
+          "lib/ is out of sync with the notebooks: run `make lib` (never edit lib/*.ts by hand).",
+        );
       }
       process.exit(1);
     }
-    console.log(`${notebooks.length} notebook(s) clean; lib/ is in sync with ${chapters.length} chapter(s).`);
+    console.log(
+      `${notebooks.length} notebook(s) clean; lib/ is in sync with ${chapters.length} chapter(s).`,
+    );
     return;
   }
   for (const [file, text] of wanted) {

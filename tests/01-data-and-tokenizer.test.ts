@@ -3,7 +3,14 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { InputError, buildTokenizer, defaultCorpus, encodeDoc, loadDocs, parseDocs } from "microgpt";
+import {
+  InputError,
+  buildTokenizer,
+  defaultCorpus,
+  encodeDoc,
+  loadDocs,
+  parseDocs,
+} from "microgpt";
 
 function tempFile(name: string, text: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microgpt-"));
@@ -23,7 +30,9 @@ describe("the default corpus", () => {
 
   it("is, name for name, the reference's default-corpus.txt (its SHA-256)", () => {
     const digest = createHash("sha256").update(docs.join("\n")).digest("hex");
-    expect(digest).toBe("374f2959a412126733d52f2f15132d13ec485ea5fc517e8ed062b75c5ac7293b");
+    expect(digest).toBe(
+      "374f2959a412126733d52f2f15132d13ec485ea5fc517e8ed062b75c5ac7293b",
+    );
   });
 
   it("starts with the female list and ends with the male list", () => {
@@ -41,11 +50,18 @@ describe("the default corpus", () => {
 
 describe("parseDocs and loadDocs", () => {
   it("trims, splits on \\n and \\r\\n, drops empty lines", () => {
-    expect(parseDocs("\n  emma \r\nolivia\n\n\n ava\n  ")).toEqual(["emma", "olivia", "ava"]);
+    expect(parseDocs("\n  emma \r\nolivia\n\n\n ava\n  ")).toEqual([
+      "emma",
+      "olivia",
+      "ava",
+    ]);
   });
 
   it("reads a names.txt-like file with vocab 27", () => {
-    const file = tempFile("names.txt", "emma\r\nolivia\nava\n\nisabella\nsophia\nzoe\nquinn\njax\nkylie\nbrandy\nwilliam\nxavier\nhugh\nfrederick\ngideon\npatty\ndmitri\nvance\n");
+    const file = tempFile(
+      "names.txt",
+      "emma\r\nolivia\nava\n\nisabella\nsophia\nzoe\nquinn\njax\nkylie\nbrandy\nwilliam\nxavier\nhugh\nfrederick\ngideon\npatty\ndmitri\nvance\n",
+    );
     const docs = loadDocs(file);
     expect(docs.length).toBe(18);
     expect(buildTokenizer(docs).vocabSize).toBe(27);
@@ -53,12 +69,16 @@ describe("parseDocs and loadDocs", () => {
 
   it("refuses a missing file, naming it", () => {
     expect(() => loadDocs("/no/such/names.txt")).toThrow(InputError);
-    expect(() => loadDocs("/no/such/names.txt")).toThrow(/not found: \/no\/such\/names.txt/);
+    expect(() => loadDocs("/no/such/names.txt")).toThrow(
+      /not found: \/no\/such\/names.txt/,
+    );
   });
 
   it("refuses an empty or blank file", () => {
     expect(() => loadDocs(tempFile("empty.txt", ""))).toThrow(/no documents/);
-    expect(() => loadDocs(tempFile("blank.txt", " \n\r\n  \n"))).toThrow(/no documents/);
+    expect(() => loadDocs(tempFile("blank.txt", " \n\r\n  \n"))).toThrow(
+      /no documents/,
+    );
   });
 
   it("refuses a directory", () => {
@@ -91,7 +111,9 @@ describe("the tokenizer", () => {
   it("refuses a character outside the vocabulary with a clear message", () => {
     const tok = buildTokenizer(["abc"]);
     expect(() => tok.encode("abz")).toThrow(InputError);
-    expect(() => tok.encode("abz")).toThrow(/unknown character "z" \(U\+007A\)/);
+    expect(() => tok.encode("abz")).toThrow(
+      /unknown character "z" \(U\+007A\)/,
+    );
   });
 
   it("with BOS and EOS, puts them at 0 and 1 and the characters after", () => {

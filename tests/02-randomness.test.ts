@@ -8,7 +8,9 @@ import * as path from "node:path";
 import { createRandom } from "microgpt";
 
 function fixture<T>(name: string): T {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "random", name), "utf8")) as T;
+  return JSON.parse(
+    fs.readFileSync(path.join(__dirname, "fixtures", "random", name), "utf8"),
+  ) as T;
 }
 
 describe("random() equals CPython's stream", () => {
@@ -22,19 +24,25 @@ describe("random() equals CPython's stream", () => {
   }
 
   it("covers one-word and two-word seeds", () => {
-    expect(Object.keys(streams).map(Number)).toEqual(expect.arrayContaining([0, 42, 2 ** 32 + 5, 2 ** 53 - 1]));
+    expect(Object.keys(streams).map(Number)).toEqual(
+      expect.arrayContaining([0, 42, 2 ** 32 + 5, 2 ** 53 - 1]),
+    );
   });
 
   it("seed(n) restarts the stream and equals a fresh generator", () => {
     const rng = createRandom(42);
     for (let i = 0; i < 5000; i++) rng.random();
     rng.seed(2 ** 32 + 5);
-    expect(Array.from({ length: 100 }, () => rng.random())).toEqual(streams[String(2 ** 32 + 5)].slice(0, 100));
+    expect(Array.from({ length: 100 }, () => rng.random())).toEqual(
+      streams[String(2 ** 32 + 5)].slice(0, 100),
+    );
   });
 
   it("a negative seed gives the stream of its absolute value, as in CPython", () => {
     const a = createRandom(-42);
-    expect(Array.from({ length: 10 }, () => a.random())).toEqual(streams["42"].slice(0, 10));
+    expect(Array.from({ length: 10 }, () => a.random())).toEqual(
+      streams["42"].slice(0, 10),
+    );
   });
 
   it("the default seed is 0", () => {
@@ -44,7 +52,12 @@ describe("random() equals CPython's stream", () => {
 });
 
 describe("gauss(0, 0.08), seed 42", () => {
-  const g = fixture<{ seed: number; mu: number; sigma: number; values: number[] }>("gauss.json");
+  const g = fixture<{
+    seed: number;
+    mu: number;
+    sigma: number;
+    values: number[];
+  }>("gauss.json");
 
   it(`the first ${g.values.length} values within a relative 1e-15`, () => {
     const rng = createRandom(g.seed);
@@ -101,7 +114,10 @@ describe("shuffle", () => {
 });
 
 describe("choices", () => {
-  const c = fixture<{ seed: number; cases: { weights: number[]; k: number; indices: number[] }[] }>("choices.json");
+  const c = fixture<{
+    seed: number;
+    cases: { weights: number[]; k: number; indices: number[] }[];
+  }>("choices.json");
 
   it("10,000 weighted draws over varied populations, exactly", () => {
     const rng = createRandom(c.seed);
@@ -122,12 +138,20 @@ describe("choices", () => {
 });
 
 describe("getrandbits and randbelow", () => {
-  const ints = fixture<{ seed: number; getrandbits: [number, number][]; randbelow: [number, number][] }>("integers.json");
+  const ints = fixture<{
+    seed: number;
+    getrandbits: [number, number][];
+    randbelow: [number, number][];
+  }>("integers.json");
 
   it("getrandbits(k) for k = 0..53 and randbelow(n) up to 2^53, one generator, exactly", () => {
     const rng = createRandom(ints.seed);
-    expect(ints.getrandbits.map(([k]) => [k, rng.getrandbits(k)])).toEqual(ints.getrandbits);
-    expect(ints.randbelow.map(([n]) => [n, rng.randbelow(n)])).toEqual(ints.randbelow);
+    expect(ints.getrandbits.map(([k]) => [k, rng.getrandbits(k)])).toEqual(
+      ints.getrandbits,
+    );
+    expect(ints.randbelow.map(([n]) => [n, rng.randbelow(n)])).toEqual(
+      ints.randbelow,
+    );
   });
 
   it("next32 of seed 42 starts as CPython's getrandbits(32)", () => {
@@ -137,7 +161,14 @@ describe("getrandbits and randbelow", () => {
 
 describe("bad input", () => {
   it("rejects seeds that are not integers or too large", () => {
-    for (const bad of [0.5, NaN, Infinity, -Infinity, 2 ** 53 + 2, -(2 ** 60)]) {
+    for (const bad of [
+      0.5,
+      NaN,
+      Infinity,
+      -Infinity,
+      2 ** 53 + 2,
+      -(2 ** 60),
+    ]) {
       expect(() => createRandom(bad), String(bad)).toThrow(RangeError);
       expect(() => createRandom(0).seed(bad), String(bad)).toThrow(/seed/);
     }
@@ -150,8 +181,10 @@ describe("bad input", () => {
 
   it("rejects bad bit counts and bounds", () => {
     const rng = createRandom(0);
-    for (const k of [-1, 54, 1.5, NaN]) expect(() => rng.getrandbits(k)).toThrow(RangeError);
-    for (const n of [0, -3, 2.5, NaN, 2 ** 53 + 2]) expect(() => rng.randbelow(n)).toThrow(RangeError);
+    for (const k of [-1, 54, 1.5, NaN])
+      expect(() => rng.getrandbits(k)).toThrow(RangeError);
+    for (const n of [0, -3, 2.5, NaN, 2 ** 53 + 2])
+      expect(() => rng.randbelow(n)).toThrow(RangeError);
   });
 
   it("rejects weights that do not fit the population or cannot be drawn from", () => {

@@ -1,9 +1,21 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError, Value, backward, checkFinite, drawDot, toDot } from "microgpt";
+import {
+  InputError,
+  Value,
+  backward,
+  checkFinite,
+  drawDot,
+  toDot,
+} from "microgpt";
 
 /** A finite double of moderate size, as operands for the exactness checks. */
-const double = fc.double({ min: -1e6, max: 1e6, noNaN: true, noDefaultInfinity: true });
+const double = fc.double({
+  min: -1e6,
+  max: 1e6,
+  noNaN: true,
+  noDefaultInfinity: true,
+});
 const nonZero = double.filter((x) => Math.abs(x) > 1e-9);
 
 /**
@@ -17,10 +29,15 @@ function gradCheck(build: (xs: Value[]) => Value, point: number[]): number {
   let worst = 0;
   point.forEach((x, i) => {
     const h = 1e-5 * Math.max(1, Math.abs(x));
-    const at = (dx: number) => build(point.map((p, j) => new Value(j === i ? p + dx : p))).data;
+    const at = (dx: number) =>
+      build(point.map((p, j) => new Value(j === i ? p + dx : p))).data;
     const numeric = (at(h) - at(-h)) / (2 * h);
     const analytic = leaves[i].grad;
-    worst = Math.max(worst, Math.abs(numeric - analytic) / Math.max(1, Math.abs(numeric), Math.abs(analytic)));
+    worst = Math.max(
+      worst,
+      Math.abs(numeric - analytic) /
+        Math.max(1, Math.abs(numeric), Math.abs(analytic)),
+    );
   });
   return worst;
 }
@@ -28,7 +45,14 @@ function gradCheck(build: (xs: Value[]) => Value, point: number[]): number {
 describe("a leaf", () => {
   it("holds its number, a zero grad and no history", () => {
     const v = new Value(1.5);
-    expect([v.data, v.grad, v.visited, v.children.length, v.localGrads.length, v.op]).toEqual([1.5, 0, 0, 0, 0, ""]);
+    expect([
+      v.data,
+      v.grad,
+      v.visited,
+      v.children.length,
+      v.localGrads.length,
+      v.op,
+    ]).toEqual([1.5, 0, 0, 0, 0, ""]);
   });
 });
 
@@ -50,8 +74,15 @@ describe("each operation records its result and local derivatives", () => {
   });
 
   it("pow: a ** k, local k * a ** (k - 1)", () => {
-    expect([a.pow(3).data, a.pow(3).localGrads, a.pow(3).op]).toEqual([8, [12], "^3"]);
-    expect([a.pow(0.5).data, a.pow(0.5).localGrads[0]]).toEqual([2 ** 0.5, 0.5 * 2 ** -0.5]);
+    expect([a.pow(3).data, a.pow(3).localGrads, a.pow(3).op]).toEqual([
+      8,
+      [12],
+      "^3",
+    ]);
+    expect([a.pow(0.5).data, a.pow(0.5).localGrads[0]]).toEqual([
+      2 ** 0.5,
+      0.5 * 2 ** -0.5,
+    ]);
     expect([a.pow(-1).data, a.pow(-1).localGrads[0]]).toEqual([0.5, -0.25]);
   });
 
@@ -67,7 +98,10 @@ describe("each operation records its result and local derivatives", () => {
   it("relu: max(a, 0), local 1 for a > 0 and 0 otherwise (0 at the kink)", () => {
     expect([a.relu().data, a.relu().localGrads]).toEqual([2, [1]]);
     expect([b.relu().data, b.relu().localGrads]).toEqual([0, [0]]);
-    expect([new Value(0).relu().data, new Value(0).relu().localGrads]).toEqual([0, [0]]);
+    expect([new Value(0).relu().data, new Value(0).relu().localGrads]).toEqual([
+      0,
+      [0],
+    ]);
   });
 
   it("a number operand becomes a new leaf, the second child", () => {
@@ -101,7 +135,11 @@ describe("neg, sub and div are built from the primitives, as the reference build
     const n = d.children[1];
     expect([n.op, n.children[0], n.children[1].data]).toEqual(["*", b, -1]);
     const e = a.sub(2);
-    expect([e.op, e.children[1].data, e.children[1].children.length]).toEqual(["+", -2, 0]);
+    expect([e.op, e.children[1].data, e.children[1].children.length]).toEqual([
+      "+",
+      -2,
+      0,
+    ]);
   });
 
   it("div is a * b ** -1, or a * (1 / x) for a number", () => {
@@ -145,8 +183,16 @@ describe("gradients agree with central differences (error < 1e-6)", () => {
     ["a / 3 - 2", ([a]) => a.div(3).sub(2).pow(2), [0.6]],
     ["log(x y + e^z)", ([x, y, z]) => x.mul(y).add(z.exp()).log(), [2, 0.5, 0]],
     ["a used twice: a * a + a", ([a]) => a.mul(a).add(a), [1.1]],
-    ["softmax-like: e^a / (e^a + e^b)", ([a, b]) => a.exp().div(a.exp().add(b.exp())), [0.3, -0.4]],
-    ["rmsnorm-like: a * ((a a + b b) / 2 + 1e-5) ** -0.5", ([a, b]) => a.mul(a.mul(a).add(b.mul(b)).div(2).add(1e-5).pow(-0.5)), [0.7, -1.9]],
+    [
+      "softmax-like: e^a / (e^a + e^b)",
+      ([a, b]) => a.exp().div(a.exp().add(b.exp())),
+      [0.3, -0.4],
+    ],
+    [
+      "rmsnorm-like: a * ((a a + b b) / 2 + 1e-5) ** -0.5",
+      ([a, b]) => a.mul(a.mul(a).add(b.mul(b)).div(2).add(1e-5).pow(-0.5)),
+      [0.7, -1.9],
+    ],
   ];
   for (const [name, build, point] of cases) {
     it(name, () => {
@@ -163,7 +209,9 @@ describe("gradients agree with central differences (error < 1e-6)", () => {
 
 describe("inputs outside an operation's domain follow IEEE 754; checkFinite turns them into an error", () => {
   it("log(0) = -Infinity, log(-1) = NaN", () => {
-    expect([new Value(0).log().data, new Value(0).log().localGrads[0]]).toEqual([-Infinity, Infinity]);
+    expect([new Value(0).log().data, new Value(0).log().localGrads[0]]).toEqual(
+      [-Infinity, Infinity],
+    );
     expect(new Value(-1).log().data).toBeNaN();
   });
 
@@ -182,15 +230,25 @@ describe("inputs outside an operation's domain follow IEEE 754; checkFinite turn
   it("NaN spreads through add and mul, but relu maps it to 0 (as Python's max(0, nan))", () => {
     expect(new Value(NaN).add(1).data).toBeNaN();
     expect(new Value(NaN).mul(0).data).toBeNaN();
-    expect([new Value(NaN).relu().data, new Value(NaN).relu().localGrads[0]]).toEqual([0, 0]);
+    expect([
+      new Value(NaN).relu().data,
+      new Value(NaN).relu().localGrads[0],
+    ]).toEqual([0, 0]);
   });
 
   it("checkFinite returns a finite value and throws an InputError naming a non-finite one", () => {
     const ok = new Value(2.5);
     expect(checkFinite(ok, "the loss")).toBe(ok);
-    for (const bad of [new Value(0).log(), new Value(-1).log(), new Value(0).pow(-1), new Value(800).exp()]) {
+    for (const bad of [
+      new Value(0).log(),
+      new Value(-1).log(),
+      new Value(0).pow(-1),
+      new Value(800).exp(),
+    ]) {
       expect(() => checkFinite(bad, "the loss at step 7")).toThrow(InputError);
-      expect(() => checkFinite(bad, "the loss at step 7")).toThrow(/^the loss at step 7 is (NaN|-?Infinity), not a finite number/);
+      expect(() => checkFinite(bad, "the loss at step 7")).toThrow(
+        /^the loss at step 7 is (NaN|-?Infinity), not a finite number/,
+      );
     }
   });
 });
@@ -201,11 +259,16 @@ describe("pictures of the graph", () => {
   const c = a.mul(b).add(a);
 
   it("toDot has a box per value, an oval per operation and an arrow per input", () => {
-    const dot = toDot(c, { names: new Map([[a, "a"], [b, "b|<x>"]]) });
+    const dot = toDot(c, {
+      names: new Map([
+        [a, "a"],
+        [b, "b|<x>"],
+      ]),
+    });
     expect(dot.match(/shape=record/g)?.length).toBe(4); // a, b, a*b, c
     expect(dot.match(/v\d+op \[label=/g)?.length).toBe(2);
     expect(dot.match(/->/g)?.length).toBe(2 + 4); // op -> result, and four inputs
-    expect(dot).toContain('{ a | data 2.0000 | grad 0.0000 }');
+    expect(dot).toContain("{ a | data 2.0000 | grad 0.0000 }");
     expect(dot).toContain("b\\|\\<x\\>"); // record syntax escaped
   });
 

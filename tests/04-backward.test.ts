@@ -38,12 +38,22 @@ interface Step {
   b: number;
 }
 const OPS = 12;
-const step = fc.record({ op: fc.nat(OPS - 1), a: fc.nat(1000), b: fc.nat(1000) });
+const step = fc.record({
+  op: fc.nat(OPS - 1),
+  a: fc.nat(1000),
+  b: fc.nat(1000),
+});
 const program = fc.array(step, { minLength: 1, maxLength: 25 });
-const leafValues = fc.array(fc.double({ min: -2, max: 2, noNaN: true }), { minLength: 1, maxLength: 4 });
+const leafValues = fc.array(fc.double({ min: -2, max: 2, noNaN: true }), {
+  minLength: 1,
+  maxLength: 4,
+});
 
 /** Builds the computation; every operation keeps its inputs in its domain (log of 1 + a^2, ...). */
-function build(values: readonly number[], steps: readonly Step[]): { leaves: Value[]; nodes: Value[] } {
+function build(
+  values: readonly number[],
+  steps: readonly Step[],
+): { leaves: Value[]; nodes: Value[] } {
   const leaves = values.map((x) => new Value(x));
   const nodes = [...leaves];
   for (const { op, a: i, b: j } of steps) {
@@ -132,7 +142,8 @@ describe("topoOrder", () => {
     const b = a.mul(2);
     const c = b.add(a);
     const d = c.exp().add(b);
-    const same = (p: Value[], q: Value[]) => p.length === q.length && p.every((v, i) => v === q[i]);
+    const same = (p: Value[], q: Value[]) =>
+      p.length === q.length && p.every((v, i) => v === q[i]);
     const first = topoOrder(c);
     expect(same(topoOrder(d), topoOrderRecursive(d))).toBe(true);
     expect(same(topoOrder(c), first)).toBe(true);
@@ -192,17 +203,34 @@ describe("backward", () => {
         const { leaves, nodes } = build(values, steps);
         const r = root(nodes);
         // Keep to smooth, moderate computations: finite, not huge, and away from relu's kink.
-        fc.pre(nodes.every((v) => Number.isFinite(v.data) && Math.abs(v.data) < 1e3));
-        fc.pre(nodes.every((v) => v.op !== "relu" || Math.abs(v.children[0].data) > 1e-3));
+        fc.pre(
+          nodes.every((v) => Number.isFinite(v.data) && Math.abs(v.data) < 1e3),
+        );
+        fc.pre(
+          nodes.every(
+            (v) => v.op !== "relu" || Math.abs(v.children[0].data) > 1e-3,
+          ),
+        );
         backward(r);
         checked++;
         values.forEach((x, i) => {
           const h = 1e-5 * Math.max(1, Math.abs(x));
-          const at = (dx: number) => root(build(values.map((v, j) => (j === i ? v + dx : v)), steps).nodes).data;
+          const at = (dx: number) =>
+            root(
+              build(
+                values.map((v, j) => (j === i ? v + dx : v)),
+                steps,
+              ).nodes,
+            ).data;
           const numeric = (at(h) - at(-h)) / (2 * h);
           const analytic = leaves[i].grad;
-          const error = Math.abs(numeric - analytic) / Math.max(1, Math.abs(numeric), Math.abs(analytic));
-          expect(error, `leaf ${i}: numeric ${numeric}, backward ${analytic}`).toBeLessThan(1e-6);
+          const error =
+            Math.abs(numeric - analytic) /
+            Math.max(1, Math.abs(numeric), Math.abs(analytic));
+          expect(
+            error,
+            `leaf ${i}: numeric ${numeric}, backward ${analytic}`,
+          ).toBeLessThan(1e-6);
         });
       }),
       { numRuns: 500 },

@@ -1,24 +1,62 @@
 // Chapter 05: the configuration contract, the parameter layout and the forward pass.
 import { describe, expect, it } from "vitest";
 import {
-  InputError, Value, backward, prepareRun, train, buildTokenizer, createModel, createRandom, defaultConfig, defaultCorpus,
-  emptyCache, gpt, linear, makeConfig, parameterLayout, presets, rmsnorm, softmax, validateConfig,
+  InputError,
+  Value,
+  backward,
+  prepareRun,
+  train,
+  buildTokenizer,
+  createModel,
+  createRandom,
+  defaultConfig,
+  defaultCorpus,
+  emptyCache,
+  gpt,
+  linear,
+  makeConfig,
+  parameterLayout,
+  presets,
+  rmsnorm,
+  softmax,
+  validateConfig,
   type Config,
 } from "microgpt";
 import * as fs from "node:fs";
 import * as path from "node:path";
 
-const reference = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "reference-default-seed42.json"), "utf8")) as { params: number };
+const reference = JSON.parse(
+  fs.readFileSync(
+    path.join(__dirname, "fixtures", "reference-default-seed42.json"),
+    "utf8",
+  ),
+) as { params: number };
 
 const tok = buildTokenizer(defaultCorpus());
 
 describe("configuration", () => {
   it("defaults to Karpathy's final microGPT", () => {
     expect(makeConfig()).toEqual({
-      seed: 42, n_embd: 16, n_head: 4, n_layer: 1, block_size: 16, num_steps: 1000, learning_rate: 0.01,
-      beta1: 0.85, beta2: 0.99, eps_adam: 1e-8, init_std: 0.08, temperature: 0.5, num_samples: 20,
-      special_tokens: "bos", crop_to_block: false, zero_init_out: false, tie_weights: false, embed_norm: true,
-      activation: "relu", backward_mode: "mean",
+      seed: 42,
+      n_embd: 16,
+      n_head: 4,
+      n_layer: 1,
+      block_size: 16,
+      num_steps: 1000,
+      learning_rate: 0.01,
+      beta1: 0.85,
+      beta2: 0.99,
+      eps_adam: 1e-8,
+      init_std: 0.08,
+      temperature: 0.5,
+      num_samples: 20,
+      special_tokens: "bos",
+      crop_to_block: false,
+      zero_init_out: false,
+      tie_weights: false,
+      embed_norm: true,
+      activation: "relu",
+      backward_mode: "mean",
     });
   });
 
@@ -31,22 +69,52 @@ describe("configuration", () => {
   });
 
   it("treats an override given as undefined as not set", () => {
-    expect(makeConfig({ n_embd: undefined, temperature: undefined })).toEqual(makeConfig());
+    expect(makeConfig({ n_embd: undefined, temperature: undefined })).toEqual(
+      makeConfig(),
+    );
   });
 
   const bad: [string, Partial<Config>, RegExp][] = [
-    ["n_embd not divisible by n_head", { n_head: 3 }, /n_embd \(16\) must be divisible by n_head \(3\)/],
+    [
+      "n_embd not divisible by n_head",
+      { n_head: 3 },
+      /n_embd \(16\) must be divisible by n_head \(3\)/,
+    ],
     ["zero layers", { n_layer: 0 }, /n_layer must be at least 1/],
     ["zero steps", { num_steps: 0 }, /num_steps must be at least 1/],
-    ["negative block size", { block_size: -4 }, /block_size must be at least 1/],
+    [
+      "negative block size",
+      { block_size: -4 },
+      /block_size must be at least 1/,
+    ],
     ["fractional width", { n_embd: 16.5 }, /n_embd must be a whole number/],
-    ["NaN learning rate", { learning_rate: NaN }, /learning_rate must be a finite number/],
-    ["zero temperature", { temperature: 0 }, /temperature must be greater than 0/],
-    ["negative temperature", { temperature: -1 }, /temperature must be greater than 0/],
+    [
+      "NaN learning rate",
+      { learning_rate: NaN },
+      /learning_rate must be a finite number/,
+    ],
+    [
+      "zero temperature",
+      { temperature: 0 },
+      /temperature must be greater than 0/,
+    ],
+    [
+      "negative temperature",
+      { temperature: -1 },
+      /temperature must be greater than 0/,
+    ],
     ["beta1 of 1", { beta1: 1 }, /beta1 must be at least 0 and below 1/],
-    ["unknown activation", { activation: "gelu" as Config["activation"] }, /activation must be one of/],
+    [
+      "unknown activation",
+      { activation: "gelu" as Config["activation"] },
+      /activation must be one of/,
+    ],
     ["fractional seed", { seed: 0.5 }, /seed must be a whole number/],
-    ["cropping to a single token", { crop_to_block: true, block_size: 1 }, /crop_to_block needs block_size of at least 2/],
+    [
+      "cropping to a single token",
+      { crop_to_block: true, block_size: 1 },
+      /crop_to_block needs block_size of at least 2/,
+    ],
   ];
   for (const [what, overrides, message] of bad) {
     it(`refuses ${what} with an InputError`, () => {
@@ -56,7 +124,9 @@ describe("configuration", () => {
   }
 
   it("refuses unknown options and presets", () => {
-    expect(() => validateConfig({ ...defaultConfig, n_embed: 3 } as Config)).toThrow(/unknown option "n_embed"/);
+    expect(() =>
+      validateConfig({ ...defaultConfig, n_embed: 3 } as Config),
+    ).toThrow(/unknown option "n_embed"/);
     expect(() => makeConfig({}, "newest" as "final")).toThrow(InputError);
   });
 });
@@ -65,10 +135,19 @@ describe("parameters", () => {
   it("are laid out as the reference's state dict", () => {
     const model = createModel(defaultConfig, tok.vocabSize, createRandom(42));
     expect(Object.keys(model.stateDict)).toEqual([
-      "wte", "wpe", "lm_head", "layer0.attn_wq", "layer0.attn_wk", "layer0.attn_wv", "layer0.attn_wo",
-      "layer0.mlp_fc1", "layer0.mlp_fc2",
+      "wte",
+      "wpe",
+      "lm_head",
+      "layer0.attn_wq",
+      "layer0.attn_wk",
+      "layer0.attn_wv",
+      "layer0.attn_wo",
+      "layer0.mlp_fc1",
+      "layer0.mlp_fc2",
     ]);
-    expect(parameterLayout(defaultConfig, 27).map(([, r, c]) => r * c)).toEqual([432, 256, 432, 256, 256, 256, 256, 1024, 1024]);
+    expect(parameterLayout(defaultConfig, 27).map(([, r, c]) => r * c)).toEqual(
+      [432, 256, 432, 256, 256, 256, 256, 1024, 1024],
+    );
     expect(model.params.length).toBe(4192);
     expect(model.params.length).toBe(reference.params);
   });
@@ -76,7 +155,8 @@ describe("parameters", () => {
   it("draw gauss(0, init_std) row by row, matrix after matrix, in the flat order", () => {
     const model = createModel(defaultConfig, 27, createRandom(42));
     const rng = createRandom(42);
-    for (let i = 0; i < 50; i++) expect(model.params[i].data).toBe(rng.gauss(0, 0.08));
+    for (let i = 0; i < 50; i++)
+      expect(model.params[i].data).toBe(rng.gauss(0, 0.08));
     expect(model.params[0]).toBe(model.wte[0][0]);
     expect(model.params[16]).toBe(model.wte[1][0]);
     expect(model.params[432]).toBe(model.wpe[0][0]);
@@ -90,11 +170,21 @@ describe("parameters", () => {
     expect(model.params.length).toBe(3648);
     expect("lm_head" in model.stateDict).toBe(false);
     expect(model.lm_head).toBe(model.wte);
-    expect(model.layers[0].attn_wo.flat().every((v) => v.data === 0)).toBe(true);
-    expect(model.layers[0].mlp_fc2.flat().every((v) => v.data === 0)).toBe(true);
+    expect(model.layers[0].attn_wo.flat().every((v) => v.data === 0)).toBe(
+      true,
+    );
+    expect(model.layers[0].mlp_fc2.flat().every((v) => v.data === 0)).toBe(
+      true,
+    );
     // Zero matrices still draw: mlp_fc1 gets the same numbers as without zero_init_out.
-    const drawn = createModel({ ...config, zero_init_out: false }, tok2.vocabSize, createRandom(42));
-    expect(model.layers[0].mlp_fc1[3][5].data).toBe(drawn.layers[0].mlp_fc1[3][5].data);
+    const drawn = createModel(
+      { ...config, zero_init_out: false },
+      tok2.vocabSize,
+      createRandom(42),
+    );
+    expect(model.layers[0].mlp_fc1[3][5].data).toBe(
+      drawn.layers[0].mlp_fc1[3][5].data,
+    );
   });
 });
 
@@ -102,13 +192,13 @@ describe("building blocks", () => {
   it("linear sums left to right from 0", () => {
     const w = [[new Value(0.1), new Value(0.2), new Value(0.3)]];
     const x = [new Value(1), new Value(1), new Value(1)];
-    expect(linear(x, w)[0].data).toBe(((0 + 0.1) + 0.2) + 0.3);
+    expect(linear(x, w)[0].data).toBe(0 + 0.1 + 0.2 + 0.3);
   });
 
   it("softmax gives probabilities, one power node per division", () => {
     const p = softmax([new Value(1), new Value(2), new Value(3)]);
     const e = [Math.exp(-2), Math.exp(-1), Math.exp(0)];
-    const total = ((0 + e[0]) + e[1]) + e[2];
+    const total = 0 + e[0] + e[1] + e[2];
     p.forEach((pi, i) => expect(pi.data).toBe(e[i] * (1 / total)));
     expect(p[0].children[1]).not.toBe(p[1].children[1]);
     expect(p[0].children[1].children[0]).toBe(p[1].children[1].children[0]);
@@ -127,7 +217,8 @@ describe("building blocks", () => {
 
   it("gradients of rmsnorm match finite differences", () => {
     const xs = [0.3, -1.2, 0.7];
-    const f = (vals: number[]): number => rmsnorm(vals.map((v) => new Value(v)))[1].data;
+    const f = (vals: number[]): number =>
+      rmsnorm(vals.map((v) => new Value(v)))[1].data;
     const x = xs.map((v) => new Value(v));
     backward(rmsnorm(x)[1]);
     xs.forEach((_, i) => {
@@ -156,19 +247,31 @@ describe("gpt", () => {
     const model = createModel(defaultConfig, tok.vocabSize, createRandom(1));
     const { keys, values } = emptyCache(defaultConfig);
     const seen: number[][] = [];
-    [tok.bos, 4, 12].forEach((t, pos) => gpt(model, t, pos, keys, values, (layer, head, w) => {
-      if (head === 0) seen.push([...w]);
-    }));
+    [tok.bos, 4, 12].forEach((t, pos) =>
+      gpt(model, t, pos, keys, values, (layer, head, w) => {
+        if (head === 0) seen.push([...w]);
+      }),
+    );
     expect(seen.map((w) => w.length)).toEqual([1, 2, 3]);
-    for (const w of seen) expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    for (const w of seen)
+      expect(w.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
   });
 
   it("works for other shapes: 2 layers, 8 heads, 32 wide, 2 positions", () => {
-    const config = makeConfig({ n_layer: 2, n_head: 8, n_embd: 32, block_size: 2, activation: "relu2", embed_norm: false });
+    const config = makeConfig({
+      n_layer: 2,
+      n_head: 8,
+      n_embd: 32,
+      block_size: 2,
+      activation: "relu2",
+      embed_norm: false,
+    });
     const model = createModel(config, 5, createRandom(3));
     const { keys, values } = emptyCache(config);
     for (let pos = 0; pos < 3; pos++) {
-      const p = softmax(gpt(model, pos % 5, pos, keys, values)).map((v) => v.data);
+      const p = softmax(gpt(model, pos % 5, pos, keys, values)).map(
+        (v) => v.data,
+      );
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     }
     expect(keys.length).toBe(2);
@@ -181,8 +284,16 @@ describe("the graph's shape", () => {
     // positions, so how big the bug is depends on how many nodes a sum is made of: a chain of
     // n additions passes a stale gradient on n times, one fused node once. Fusing sums changes
     // this preset's losses by tens of percent. The figures are our run verified against CPython.
-    const want = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "original-preset-default-200.json"), "utf8")) as { losses: number[] };
-    const run = prepareRun(defaultCorpus(), makeConfig({ num_steps: 200 }, "original"));
+    const want = JSON.parse(
+      fs.readFileSync(
+        path.join(__dirname, "fixtures", "original-preset-default-200.json"),
+        "utf8",
+      ),
+    ) as { losses: number[] };
+    const run = prepareRun(
+      defaultCorpus(),
+      makeConfig({ num_steps: 200 }, "original"),
+    );
     const got: number[] = [];
     try {
       train(run, (step, loss) => {
@@ -192,6 +303,8 @@ describe("the graph's shape", () => {
     } catch (e) {
       if ((e as Error).message !== "enough") throw e;
     }
-    got.forEach((l, i) => expect(Math.abs(l - want.losses[i]) / want.losses[i]).toBeLessThan(1e-9));
+    got.forEach((l, i) =>
+      expect(Math.abs(l - want.losses[i]) / want.losses[i]).toBeLessThan(1e-9),
+    );
   });
 });

@@ -3,8 +3,18 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  TrainingDiverged, Value, adamStep, createAdam, defaultConfig, defaultCorpus, docLoss, makeConfig,
-  prepareRun, sampleMany, train, trainingTokens,
+  TrainingDiverged,
+  Value,
+  adamStep,
+  createAdam,
+  defaultConfig,
+  defaultCorpus,
+  docLoss,
+  makeConfig,
+  prepareRun,
+  sampleMany,
+  train,
+  trainingTokens,
 } from "microgpt";
 
 interface Figures {
@@ -16,13 +26,20 @@ interface Figures {
 }
 
 function fixture(name: string): Figures {
-  return JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8")) as Figures;
+  return JSON.parse(
+    fs.readFileSync(path.join(__dirname, "fixtures", name), "utf8"),
+  ) as Figures;
 }
 
 /** The largest relative difference between two lists of losses. */
-function worstRelative(got: readonly number[], want: readonly number[]): number {
+function worstRelative(
+  got: readonly number[],
+  want: readonly number[],
+): number {
   expect(got.length).toBe(want.length);
-  return Math.max(...got.map((g, i) => Math.abs(g - want[i]) / Math.abs(want[i])));
+  return Math.max(
+    ...got.map((g, i) => Math.abs(g - want[i]) / Math.abs(want[i])),
+  );
 }
 
 const reference = fixture("reference-default-seed42.json");
@@ -30,7 +47,11 @@ const reference = fixture("reference-default-seed42.json");
 describe("a run's setup", () => {
   it("finds the reference's document count, vocabulary and parameter count", () => {
     const run = prepareRun(defaultCorpus(), defaultConfig);
-    expect([run.docs.length, run.tok.vocabSize, run.model.params.length]).toEqual([reference.docs, reference.vocab_size, reference.params]);
+    expect([
+      run.docs.length,
+      run.tok.vocabSize,
+      run.model.params.length,
+    ]).toEqual([reference.docs, reference.vocab_size, reference.params]);
   });
 
   it("does not reorder the caller's documents", () => {
@@ -44,14 +65,22 @@ describe("a run's setup", () => {
 describe("the loss", () => {
   it("of the first document, untrained, is the reference's step-1 loss", () => {
     const run = prepareRun(defaultCorpus(), defaultConfig);
-    const loss = docLoss(run.model, trainingTokens(run.tok, run.docs[0], defaultConfig)).data;
-    expect(Math.abs(loss - reference.losses[0]) / reference.losses[0]).toBeLessThan(1e-12);
+    const loss = docLoss(
+      run.model,
+      trainingTokens(run.tok, run.docs[0], defaultConfig),
+    ).data;
+    expect(
+      Math.abs(loss - reference.losses[0]) / reference.losses[0],
+    ).toBeLessThan(1e-12);
   });
 
   it("covers at most block_size positions", () => {
     const config = makeConfig({ block_size: 4 });
     const run = prepareRun(["abcdefgh"], config);
-    const loss = docLoss(run.model, trainingTokens(run.tok, "abcdefgh", config));
+    const loss = docLoss(
+      run.model,
+      trainingTokens(run.tok, "abcdefgh", config),
+    );
     // mul(sum, 1/n): the constant is the second child.
     expect(loss.children[1].data).toBe(1 / 4);
   });
@@ -99,7 +128,9 @@ describe("training", () => {
     } catch (e) {
       if ((e as Error).message !== "enough") throw e;
     }
-    expect(worstRelative(losses, reference.losses.slice(0, 100))).toBeLessThan(1e-12);
+    expect(worstRelative(losses, reference.losses.slice(0, 100))).toBeLessThan(
+      1e-12,
+    );
   });
 
   it("reproduces our verified run of the original preset (regression fixture)", () => {
@@ -109,13 +140,28 @@ describe("training", () => {
     const want = fixture("original-preset-default-200.json");
     const config = makeConfig({ num_steps: 200 }, "original");
     const run = prepareRun(defaultCorpus(), config);
-    expect([run.docs.length, run.tok.vocabSize, run.model.params.length]).toEqual([want.docs, want.vocab_size, want.params]);
+    expect([
+      run.docs.length,
+      run.tok.vocabSize,
+      run.model.params.length,
+    ]).toEqual([want.docs, want.vocab_size, want.params]);
     expect(worstRelative(train(run), want.losses)).toBeLessThan(1e-9);
-    expect(sampleMany(run.model, run.tok, run.rng, config.num_samples, config.temperature)).toEqual(want.samples);
+    expect(
+      sampleMany(
+        run.model,
+        run.tok,
+        run.rng,
+        config.num_samples,
+        config.temperature,
+      ),
+    ).toEqual(want.samples);
   });
 
   it("stops with TrainingDiverged when the loss is no longer finite", () => {
-    const run = prepareRun(defaultCorpus(), makeConfig({ learning_rate: 1e300, num_steps: 20 }));
+    const run = prepareRun(
+      defaultCorpus(),
+      makeConfig({ learning_rate: 1e300, num_steps: 20 }),
+    );
     expect(() => train(run)).toThrow(TrainingDiverged);
   });
 

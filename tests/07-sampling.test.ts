@@ -3,11 +3,27 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
-  Value, buildTokenizer, createModel, createRandom, defaultConfig, defaultCorpus, makeConfig, prepareRun,
-  sampleMany, sampleOne, temperatureProbs, tokenText, train,
+  Value,
+  buildTokenizer,
+  createModel,
+  createRandom,
+  defaultConfig,
+  defaultCorpus,
+  makeConfig,
+  prepareRun,
+  sampleMany,
+  sampleOne,
+  temperatureProbs,
+  tokenText,
+  train,
 } from "microgpt";
 
-const reference = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "reference-default-seed42.json"), "utf8")) as {
+const reference = JSON.parse(
+  fs.readFileSync(
+    path.join(__dirname, "fixtures", "reference-default-seed42.json"),
+    "utf8",
+  ),
+) as {
   losses: number[];
   losses_4dp: string[];
   samples: string[];
@@ -18,7 +34,7 @@ describe("temperature", () => {
     const logits = [new Value(2), new Value(1), new Value(0)];
     const p = temperatureProbs(logits, 0.5);
     const e = [Math.exp(0), Math.exp(-2), Math.exp(-4)];
-    const total = ((0 + e[0]) + e[1]) + e[2];
+    const total = 0 + e[0] + e[1] + e[2];
     p.forEach((pi, i) => expect(pi).toBe(e[i] * (1 / total)));
   });
 
@@ -36,7 +52,9 @@ describe("sampling", () => {
     const tok = buildTokenizer(["abc"]);
     const model = createModel(config, tok.vocabSize, createRandom(1));
     const names = sampleMany(model, tok, createRandom(2), 30, 1.3);
-    expect(names.every((n) => Array.from(n).length <= 5 && /^[abc]*$/.test(n))).toBe(true);
+    expect(
+      names.every((n) => Array.from(n).length <= 5 && /^[abc]*$/.test(n)),
+    ).toBe(true);
   });
 
   it("writes a BOS drawn mid-sample as <BOS> when BOS and EOS differ", () => {
@@ -52,7 +70,8 @@ describe("sampling", () => {
     train(run);
     const names = sampleMany(run.model, run.tok, run.rng, 10, 1.3);
     const allowed = new Set(run.tok.chars);
-    for (const n of names) for (const ch of Array.from(n)) expect(allowed.has(ch)).toBe(true);
+    for (const n of names)
+      for (const ch of Array.from(n)) expect(allowed.has(ch)).toBe(true);
   });
 
   it("is reproducible: the same generator state gives the same names", () => {
@@ -70,10 +89,22 @@ describe("the full default run", () => {
     const run = prepareRun(defaultCorpus(), defaultConfig);
     const losses = train(run);
     expect(losses).toHaveLength(1000);
-    const worst = Math.max(...losses.map((l, i) => Math.abs(l - reference.losses[i]) / reference.losses[i]));
+    const worst = Math.max(
+      ...losses.map(
+        (l, i) => Math.abs(l - reference.losses[i]) / reference.losses[i],
+      ),
+    );
     expect(worst).toBeLessThan(1e-12);
     // The human output rounds to 4 decimals: those lines are identical too.
     expect(losses.map((l) => l.toFixed(4))).toEqual(reference.losses_4dp);
-    expect(sampleMany(run.model, run.tok, run.rng, defaultConfig.num_samples, defaultConfig.temperature)).toEqual(reference.samples);
+    expect(
+      sampleMany(
+        run.model,
+        run.tok,
+        run.rng,
+        defaultConfig.num_samples,
+        defaultConfig.temperature,
+      ),
+    ).toEqual(reference.samples);
   }, 900_000);
 });

@@ -32,9 +32,15 @@ interface Reference {
   losses: number[];
   samples: string[];
 }
-const reference = JSON.parse(fs.readFileSync(path.join(__dirname, "fixtures", "reference-default-seed42.json"), "utf8")) as Reference;
+const reference = JSON.parse(
+  fs.readFileSync(
+    path.join(__dirname, "fixtures", "reference-default-seed42.json"),
+    "utf8",
+  ),
+) as Reference;
 
-const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+const relErr = (a: number, b: number): number =>
+  Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
 
 /**
  * Gradient tolerance: |fast - value| <= 1e-12 * max(|fast|, |value|, M). A plain relative 1e-12
@@ -46,14 +52,20 @@ const relErr = (a: number, b: number): number => Math.abs(a - b) / Math.max(Math
  * it (1 x 1 attn_wq, attn_wk) is rounding noise of the terms that cancelled: only the model floor
  * is meaningful there.
  */
-function worstGradientError(config: Config, docs: string[], doc: string, floor: "matrix" | "model"): { loss: [number, number]; worst: number; where: string } {
+function worstGradientError(
+  config: Config,
+  docs: string[],
+  doc: string,
+  floor: "matrix" | "model",
+): { loss: [number, number]; worst: number; where: string } {
   const run = prepareRun(docs, config);
   const fast = fastFromModel(run.model);
   const tokens = trainingTokens(run.tok, doc, config);
   const slowLoss = lossAndGrads(run.model, tokens);
   const fastLoss = fastLossAndGrad(fast, tokens);
   let modelScale = 0;
-  for (const v of run.model.params) modelScale = Math.max(modelScale, Math.abs(v.grad));
+  for (const v of run.model.params)
+    modelScale = Math.max(modelScale, Math.abs(v.grad));
   let worst = 0;
   let where = "";
   for (const m of fast.matrices) {
@@ -104,7 +116,8 @@ function randomDocs(rng: Random): string[] {
   for (let d = 0; d < count; d++) {
     let doc = "";
     const len = 1 + rng.randbelow(12);
-    for (let i = 0; i < len; i++) doc += alphabet[rng.randbelow(alphabet.length)];
+    for (let i = 0; i < len; i++)
+      doc += alphabet[rng.randbelow(alphabet.length)];
     docs.push(doc);
   }
   return docs;
@@ -112,12 +125,21 @@ function randomDocs(rng: Random): string[] {
 
 describe("the fast engine's parameters", () => {
   it("are drawn from the same random stream as the Value engine's, bit for bit", () => {
-    for (const overrides of [{}, { zero_init_out: true, tie_weights: true, n_layer: 2 }, { n_embd: 12, n_head: 3, block_size: 5 }]) {
+    for (const overrides of [
+      {},
+      { zero_init_out: true, tie_weights: true, n_layer: 2 },
+      { n_embd: 12, n_head: 3, block_size: 5 },
+    ]) {
       const config = makeConfig(overrides);
       const fast = createFastModel(config, 11, createRandom(5));
       const slow = createModel(config, 11, createRandom(5));
-      expect(fast.matrices.map((m) => m.name)).toEqual(Object.keys(slow.stateDict));
-      for (const m of fast.matrices) expect(Array.from(m.data)).toEqual(slow.stateDict[m.name].flat().map((v) => v.data));
+      expect(fast.matrices.map((m) => m.name)).toEqual(
+        Object.keys(slow.stateDict),
+      );
+      for (const m of fast.matrices)
+        expect(Array.from(m.data)).toEqual(
+          slow.stateDict[m.name].flat().map((v) => v.data),
+        );
     }
   });
 
@@ -125,16 +147,27 @@ describe("the fast engine's parameters", () => {
     const config = makeConfig({ n_layer: 2 });
     const fast = createFastModel(config, 27, createRandom(1));
     const model = fastToModel(fast);
-    expect(Object.keys(model.stateDict)).toEqual(parameterLayout(config, 27).map(([name]) => name));
+    expect(Object.keys(model.stateDict)).toEqual(
+      parameterLayout(config, 27).map(([name]) => name),
+    );
     const back = fastFromModel(model);
-    back.matrices.forEach((m, i) => expect(m.data).toEqual(fast.matrices[i].data));
-    expect(model.params.length).toBe(fast.matrices.reduce((a, m) => a + m.data.length, 0));
+    back.matrices.forEach((m, i) =>
+      expect(m.data).toEqual(fast.matrices[i].data),
+    );
+    expect(model.params.length).toBe(
+      fast.matrices.reduce((a, m) => a + m.data.length, 0),
+    );
   });
 });
 
 describe("gradients agree with the Value engine", () => {
   it("on the default model (floor: the matrix's largest gradient)", () => {
-    const r = worstGradientError(defaultConfig, defaultCorpus(), "christopher", "matrix");
+    const r = worstGradientError(
+      defaultConfig,
+      defaultCorpus(),
+      "christopher",
+      "matrix",
+    );
     expect(r.loss[1]).toBe(r.loss[0]);
     expect(r.worst, r.where).toBeLessThanOrEqual(1e-12);
   });
@@ -156,23 +189,43 @@ describe("gradients agree with the Value engine", () => {
 
 describe("training agrees with the Value engine", () => {
   it("step by step, with the first version's options (except its per-position backward)", () => {
-    const config = makeConfig({ backward_mode: "mean", num_steps: 20, n_layer: 2 }, "original");
+    const config = makeConfig(
+      { backward_mode: "mean", num_steps: 20, n_layer: 2 },
+      "original",
+    );
     const docs = defaultCorpus().slice(0, 300);
     const slowRun = prepareRun(docs, config);
     const slowLosses = train(slowRun);
-    const slowSamples = sampleMany(slowRun.model, slowRun.tok, slowRun.rng, config.num_samples, config.temperature);
+    const slowSamples = sampleMany(
+      slowRun.model,
+      slowRun.tok,
+      slowRun.rng,
+      config.num_samples,
+      config.temperature,
+    );
     const fastRun = runFast(docs, config);
-    fastRun.losses.forEach((l, i) => expect(relErr(l, slowLosses[i]), `step ${i + 1}`).toBeLessThanOrEqual(1e-12));
+    fastRun.losses.forEach((l, i) =>
+      expect(relErr(l, slowLosses[i]), `step ${i + 1}`).toBeLessThanOrEqual(
+        1e-12,
+      ),
+    );
     expect(fastRun.samples).toEqual(slowSamples);
     for (const name of Object.keys(slowRun.model.stateDict)) {
       const a = slowRun.model.stateDict[name].flat();
       const b = fastRun.run.model.stateDict[name].flat();
-      a.forEach((v, i) => expect(Math.abs(v.data - b[i].data)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(v.data))));
+      a.forEach((v, i) =>
+        expect(Math.abs(v.data - b[i].data)).toBeLessThanOrEqual(
+          1e-12 * Math.max(1, Math.abs(v.data)),
+        ),
+      );
     }
   });
 
   it("refuses the per-position backward of the first version, pointing to the Value engine", () => {
-    const run = prepareRun(defaultCorpus().slice(0, 50), makeConfig({ num_steps: 2 }, "original"));
+    const run = prepareRun(
+      defaultCorpus().slice(0, 50),
+      makeConfig({ num_steps: 2 }, "original"),
+    );
     expect(() => trainFast(run)).toThrow(InputError);
     expect(() => trainFast(run)).toThrow(/Value engine/);
   });
@@ -189,7 +242,10 @@ describe("the full default run", () => {
     result.losses.forEach((l, i) => {
       const e = relErr(l, reference.losses[i]);
       worst = Math.max(worst, e);
-      expect(e, `step ${i + 1}: ${l} vs ${reference.losses[i]}`).toBeLessThanOrEqual(1e-9);
+      expect(
+        e,
+        `step ${i + 1}: ${l} vs ${reference.losses[i]}`,
+      ).toBeLessThanOrEqual(1e-9);
     });
     expect(worst).toBeLessThanOrEqual(1e-12); // measured: 5.4e-16
     expect(result.samples).toEqual(reference.samples);
@@ -197,9 +253,23 @@ describe("the full default run", () => {
     const again = prepareRun(defaultCorpus(), defaultConfig);
     const losses = trainFast(again);
     expect(losses).toEqual(result.losses);
-    expect(sampleMany(again.model, again.tok, again.rng, 5, defaultConfig.temperature)).toEqual(reference.samples.slice(0, 5));
-    expect(fastSampleMany(fastFromModel(again.model), again.tok, createRandom(9), 3, 0.5)).toEqual(
-      sampleMany(again.model, again.tok, createRandom(9), 3, 0.5),
-    );
+    expect(
+      sampleMany(
+        again.model,
+        again.tok,
+        again.rng,
+        5,
+        defaultConfig.temperature,
+      ),
+    ).toEqual(reference.samples.slice(0, 5));
+    expect(
+      fastSampleMany(
+        fastFromModel(again.model),
+        again.tok,
+        createRandom(9),
+        3,
+        0.5,
+      ),
+    ).toEqual(sampleMany(again.model, again.tok, createRandom(9), 3, 0.5));
   });
 });

@@ -5,9 +5,23 @@
 // lives in tests/06-training.test.ts (fixtures/original-preset-default-200.json), not repeated here.
 import { describe, expect, it } from "vitest";
 import {
-  backward, backwardGrads, buildTokenizer, createModel, createRandom, documentLoss, emptyCache,
-  finiteDifferenceGrads, gpt, lossAndGrads, makeConfig, parameterLayout, softmax, trainingTokens,
-  type Config, type Model, type Value,
+  backward,
+  backwardGrads,
+  buildTokenizer,
+  createModel,
+  createRandom,
+  documentLoss,
+  emptyCache,
+  finiteDifferenceGrads,
+  gpt,
+  lossAndGrads,
+  makeConfig,
+  parameterLayout,
+  softmax,
+  trainingTokens,
+  type Config,
+  type Model,
+  type Value,
 } from "microgpt";
 
 const LETTERS = "abcdefghijklmnopqrstuvwxyz";
@@ -15,7 +29,10 @@ const LETTERS = "abcdefghijklmnopqrstuvwxyz";
 /** A 28-token vocabulary like names.txt's under the original preset: 26 letters, BOS, EOS. */
 const tok = buildTokenizer([LETTERS], "bos-eos");
 
-function tinyModel(overrides: Partial<Config>, preset: "final" | "original"): { model: Model; tokens: number[] } {
+function tinyModel(
+  overrides: Partial<Config>,
+  preset: "final" | "original",
+): { model: Model; tokens: number[] } {
   const config = makeConfig({ n_embd: 4, n_head: 2, ...overrides }, preset);
   const t = buildTokenizer([LETTERS], config.special_tokens);
   const model = createModel(config, t.vocabSize, createRandom(42));
@@ -24,7 +41,10 @@ function tinyModel(overrides: Partial<Config>, preset: "final" | "original"): { 
 }
 
 /** The largest |a - b|, and the largest |b|. */
-function compare(a: readonly number[], b: readonly number[]): { diff: number; scale: number } {
+function compare(
+  a: readonly number[],
+  b: readonly number[],
+): { diff: number; scale: number } {
   expect(a.length).toBe(b.length);
   let diff = 0;
   let scale = 0;
@@ -39,7 +59,8 @@ describe("the original preset's parameters", () => {
   it("count 3,648 on a 28-token vocabulary (no lm_head), 4,096 with one", () => {
     const config = makeConfig({}, "original");
     expect(tok.vocabSize).toBe(28);
-    const count = (c: Config): number => parameterLayout(c, 28).reduce((s, [, rows, cols]) => s + rows * cols, 0);
+    const count = (c: Config): number =>
+      parameterLayout(c, 28).reduce((s, [, rows, cols]) => s + rows * cols, 0);
     // wte 28x16 + wpe 8x16 + 4 attention matrices 16x16 + mlp 64x16 and 16x64
     expect(count(config)).toBe(28 * 16 + 8 * 16 + 4 * 256 + 2 * 1024);
     expect(count(config)).toBe(3648);
@@ -53,7 +74,10 @@ describe("gradients against central finite differences", () => {
     for (const overrides of [{}, { zero_init_out: false, init_std: 0.3 }]) {
       const { model, tokens } = tinyModel(overrides, "original");
       expect(tokens).toHaveLength(3);
-      const { diff, scale } = compare(backwardGrads(model, tokens), finiteDifferenceGrads(model, tokens));
+      const { diff, scale } = compare(
+        backwardGrads(model, tokens),
+        finiteDifferenceGrads(model, tokens),
+      );
       expect(scale).toBeGreaterThan(1e-3);
       expect(diff).toBeGreaterThan(0.1 * scale);
     }
@@ -62,13 +86,19 @@ describe("gradients against central finite differences", () => {
   it("one backward on the summed loss agrees, in the original preset and in the final version", () => {
     const cases: [Partial<Config>, "final" | "original"][] = [
       [{ backward_mode: "mean" }, "original"],
-      [{ backward_mode: "mean", zero_init_out: false, init_std: 0.3 }, "original"],
+      [
+        { backward_mode: "mean", zero_init_out: false, init_std: 0.3 },
+        "original",
+      ],
       [{}, "final"],
       [{ block_size: 8 }, "final"],
     ];
     for (const [overrides, preset] of cases) {
       const { model, tokens } = tinyModel(overrides, preset);
-      const { diff, scale } = compare(backwardGrads(model, tokens), finiteDifferenceGrads(model, tokens));
+      const { diff, scale } = compare(
+        backwardGrads(model, tokens),
+        finiteDifferenceGrads(model, tokens),
+      );
       expect(scale).toBeGreaterThan(1e-3);
       expect(diff).toBeLessThan(1e-8 * Math.max(1, scale));
     }
@@ -82,18 +112,29 @@ describe("gradients against central finite differences", () => {
     for (const row of [model.wpe[0], model.wte[tokens[0]]]) {
       for (let j = 0; j < row.length; j++) {
         const i = model.params.indexOf(row[j]);
-        expect(Math.abs(buggy[i] - fd[i] - first[model.params.indexOf(model.wpe[0][j])])).toBeLessThan(1e-9);
+        expect(
+          Math.abs(
+            buggy[i] - fd[i] - first[model.params.indexOf(model.wpe[0][j])],
+          ),
+        ).toBeLessThan(1e-9);
       }
     }
     // Everything else is right.
-    const wrong = new Set([...model.wpe[0], ...model.wte[tokens[0]]].map((v) => model.params.indexOf(v)));
+    const wrong = new Set(
+      [...model.wpe[0], ...model.wte[tokens[0]]].map((v) =>
+        model.params.indexOf(v),
+      ),
+    );
     buggy.forEach((g, i) => {
       if (!wrong.has(i)) expect(Math.abs(g - fd[i])).toBeLessThan(1e-9);
     });
   });
 
   it("counts position 0's attn_wv contribution n_embd + 2, ..., 3 times (once per node of the sum chain above it)", () => {
-    const { model, tokens } = tinyModel({ zero_init_out: false, init_std: 0.3 }, "original");
+    const { model, tokens } = tinyModel(
+      { zero_init_out: false, init_std: 0.3 },
+      "original",
+    );
     const buggy = backwardGrads(model, tokens);
     const first = positionGrads(model, tokens, 0);
     const second = positionGrads(model, tokens, 1);
@@ -126,13 +167,23 @@ describe("documentLoss", () => {
 });
 
 /** The gradient of position `pos`'s loss alone (times 1/n), through a fresh graph of positions 0..pos. */
-function positionGrads(model: Model, tokens: readonly number[], pos: number): number[] {
+function positionGrads(
+  model: Model,
+  tokens: readonly number[],
+  pos: number,
+): number[] {
   const n = tokens.length - 1;
   const { keys, values } = emptyCache(model.config);
   let logits: Value[] = [];
-  for (let t = 0; t <= pos; t++) logits = gpt(model, tokens[t], t, keys, values);
+  for (let t = 0; t <= pos; t++)
+    logits = gpt(model, tokens[t], t, keys, values);
   for (const p of model.params) p.grad = 0;
-  backward(softmax(logits)[tokens[pos + 1]].log().neg().mul(1 / n));
+  backward(
+    softmax(logits)
+      [tokens[pos + 1]].log()
+      .neg()
+      .mul(1 / n),
+  );
   const g = model.params.map((p) => p.grad);
   for (const p of model.params) p.grad = 0;
   return g;

@@ -16,7 +16,11 @@ interface Captured {
 function cli(argv: string[], isTTY = false): Captured {
   let out = "";
   let err = "";
-  const io: Io = { out: (t) => void (out += t), err: (t) => void (err += t), isTTY };
+  const io: Io = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    isTTY,
+  };
   const code = run(argv, io);
   return { code, out, err };
 }
@@ -38,8 +42,12 @@ function expectOneLine(r: Captured, code: number, pattern: RegExp): void {
 
 describe("human output", () => {
   it("prints the reference's lines", () => {
-    expect(stepLine(1, 1000, 3.365966947585)).toBe("step    1 / 1000 | loss 3.3660");
-    expect(stepLine(1000, 1000, 2.649694469741)).toBe("step 1000 / 1000 | loss 2.6497");
+    expect(stepLine(1, 1000, 3.365966947585)).toBe(
+      "step    1 / 1000 | loss 3.3660",
+    );
+    expect(stepLine(1000, 1000, 2.649694469741)).toBe(
+      "step 1000 / 1000 | loss 2.6497",
+    );
     expect(sampleLine(1, "kamon")).toBe("sample  1: kamon");
     expect(sampleLine(20, "ann")).toBe("sample 20: ann");
   });
@@ -48,7 +56,11 @@ describe("human output", () => {
     const r = cli(["train", "--steps", "3", "--samples", "2"]);
     expect(r.code).toBe(0);
     const lines = r.out.split("\n");
-    expect(lines.slice(0, 3)).toEqual(["num docs: 8403", "vocab size: 27", "num params: 4192"]);
+    expect(lines.slice(0, 3)).toEqual([
+      "num docs: 8403",
+      "vocab size: 27",
+      "num params: 4192",
+    ]);
     expect(lines[3]).toBe("step    1 /    3 | loss 2.9465");
     expect(lines[6]).toBe("");
     expect(lines[7]).toBe("--- inference (new, hallucinated names) ---");
@@ -66,11 +78,18 @@ describe("human output", () => {
 describe("--jsonl", () => {
   it("prints the header, every step, every sample and the training time", () => {
     const r = cli(["train", "--jsonl", "--steps", "4", "--samples", "3"]);
-    const objs = r.out.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const objs = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(objs[0]).toEqual({ docs: 8403, vocab_size: 27, params: 4192 });
     expect(objs[1]).toEqual({ step: 1, loss: 2.9465215684489294 });
     expect(objs.slice(1, 5).map((o) => o.step)).toEqual([1, 2, 3, 4]);
-    expect(objs.slice(5, 8).map((o) => Object.keys(o))).toEqual([["sample", "text"], ["sample", "text"], ["sample", "text"]]);
+    expect(objs.slice(5, 8).map((o) => Object.keys(o))).toEqual([
+      ["sample", "text"],
+      ["sample", "text"],
+      ["sample", "text"],
+    ]);
     expect(Object.keys(objs[8])).toEqual(["train_seconds"]);
     expect(objs).toHaveLength(9);
   });
@@ -80,9 +99,32 @@ describe("flags", () => {
   it("--help documents every flag with its default", () => {
     const r = cli(["train", "--help"]);
     expect(r.code).toBe(0);
-    for (const flag of ["--data", "--steps", "--seed", "--n-embd", "--n-head", "--n-layer", "--block-size", "--lr", "--beta1", "--beta2",
-      "--eps-adam", "--init-std", "--temperature", "--samples", "--preset", "--save", "--jsonl", "--special-tokens", "--crop-to-block",
-      "--zero-init-out", "--tie-weights", "--no-embed-norm", "--activation", "--backward"]) {
+    for (const flag of [
+      "--data",
+      "--steps",
+      "--seed",
+      "--n-embd",
+      "--n-head",
+      "--n-layer",
+      "--block-size",
+      "--lr",
+      "--beta1",
+      "--beta2",
+      "--eps-adam",
+      "--init-std",
+      "--temperature",
+      "--samples",
+      "--preset",
+      "--save",
+      "--jsonl",
+      "--special-tokens",
+      "--crop-to-block",
+      "--zero-init-out",
+      "--tie-weights",
+      "--no-embed-norm",
+      "--activation",
+      "--backward",
+    ]) {
       expect(r.out).toContain(flag);
     }
     expect(r.out).toContain("[1000]");
@@ -91,22 +133,59 @@ describe("flags", () => {
   });
 
   it("a preset applies first, explicit flags override it", () => {
-    const r = cli(["train", "--jsonl", "--preset", "original", "--steps", "2", "--samples", "0", "--n-embd", "8", "--n-head", "2"]);
+    const r = cli([
+      "train",
+      "--jsonl",
+      "--preset",
+      "original",
+      "--steps",
+      "2",
+      "--samples",
+      "0",
+      "--n-embd",
+      "8",
+      "--n-head",
+      "2",
+    ]);
     expect(r.code).toBe(0);
-    const head = JSON.parse(r.out.split("\n")[0]) as { vocab_size: number; params: number };
+    const head = JSON.parse(r.out.split("\n")[0]) as {
+      vocab_size: number;
+      params: number;
+    };
     // vocab 28 (BOS, EOS, 26 letters); tied weights: wte 28x8, wpe 8x8, one layer 4*64 + 2*256.
-    expect(head).toEqual({ docs: 8403, vocab_size: 28, params: 28 * 8 + 8 * 8 + 4 * 64 + 2 * 256 });
+    expect(head).toEqual({
+      docs: 8403,
+      vocab_size: 28,
+      params: 28 * 8 + 8 * 8 + 4 * 64 + 2 * 256,
+    });
   });
 
   it("accepts --flag=value and boolean negations", () => {
-    expect(cli(["train", "--steps=2", "--samples=0", "--no-embed-norm", "--tie-weights", "--activation=relu2", "--backward", "per-position"]).code).toBe(0);
+    expect(
+      cli([
+        "train",
+        "--steps=2",
+        "--samples=0",
+        "--no-embed-norm",
+        "--tie-weights",
+        "--activation=relu2",
+        "--backward",
+        "per-position",
+      ]).code,
+    ).toBe(0);
   });
 
   const bad: [string[], RegExp][] = [
     [["train", "--bogus"], /unknown flag --bogus/],
-    [["train", "--n-head", "3"], /divisible by n_head \(3\) \(flags --n-embd, --n-head\)/],
+    [
+      ["train", "--n-head", "3"],
+      /divisible by n_head \(3\) \(flags --n-embd, --n-head\)/,
+    ],
     [["train", "--engine", "turbo"], /--engine must be value or fast/],
-    [["train", "--engine", "fast", "--preset", "original"], /--engine fast cannot run backward_mode "per-position"/],
+    [
+      ["train", "--engine", "fast", "--preset", "original"],
+      /--engine fast cannot run backward_mode "per-position"/,
+    ],
     [["train", "--steps", "abc"], /--steps needs a number, got "abc"/],
     [["train", "--steps", "1.5"], /--steps needs a whole number/],
     [["train", "--steps", "0"], /num_steps must be at least 1.*--steps/],
@@ -115,28 +194,57 @@ describe("flags", () => {
     [["train", "--lr", "NaN"], /--lr needs a number/],
     [["train", "--steps"], /--steps needs a value/],
     [["train", "--preset", "newest"], /--preset must be final or original/],
-    [["train", "--activation", "gelu"], /--activation must be one of relu, relu2/],
+    [
+      ["train", "--activation", "gelu"],
+      /--activation must be one of relu, relu2/,
+    ],
     [["train", "extra"], /unexpected argument "extra"/],
     [["fly"], /unknown command "fly"/],
     [["sample"], /needs --load FILE/],
   ];
   for (const [argv, pattern] of bad) {
-    it(`refuses ${argv.join(" ")} with one line and exit code 2`, () => expectOneLine(cli(argv), 2, pattern));
+    it(`refuses ${argv.join(" ")} with one line and exit code 2`, () =>
+      expectOneLine(cli(argv), 2, pattern));
   }
 });
 
 describe("--engine", () => {
-  const parse = (out: string) => out.trim().split("\n").map((l) => JSON.parse(l) as { step?: number; loss?: number; sample?: number; text?: string; params?: number });
+  const parse = (out: string) =>
+    out
+      .trim()
+      .split("\n")
+      .map(
+        (l) =>
+          JSON.parse(l) as {
+            step?: number;
+            loss?: number;
+            sample?: number;
+            text?: string;
+            params?: number;
+          },
+      );
 
   it("fast gives the Value engine's losses (within 1e-9) and samples, in the same format", () => {
     const v = cli(["train", "--jsonl", "--steps", "40", "--samples", "5"]);
-    const f = cli(["train", "--jsonl", "--steps", "40", "--samples", "5", "--engine", "fast"]);
+    const f = cli([
+      "train",
+      "--jsonl",
+      "--steps",
+      "40",
+      "--samples",
+      "5",
+      "--engine",
+      "fast",
+    ]);
     expect([v.code, f.code]).toEqual([0, 0]);
     const [a, b] = [parse(v.out), parse(f.out)];
     expect(b.length).toBe(a.length);
     expect(b[0]).toEqual(a[0]);
     for (let i = 1; i < a.length - 1; i++) {
-      if (a[i].loss !== undefined) expect(Math.abs((b[i].loss ?? NaN) - a[i].loss!) / a[i].loss!).toBeLessThan(1e-9);
+      if (a[i].loss !== undefined)
+        expect(
+          Math.abs((b[i].loss ?? NaN) - a[i].loss!) / a[i].loss!,
+        ).toBeLessThan(1e-9);
       else expect(b[i]).toEqual(a[i]);
     }
   });
@@ -144,7 +252,10 @@ describe("--engine", () => {
   it("writes checkpoints the Value engine samples from, and the other way round", () => {
     const fromFast = path.join(dir, "fast.json");
     const fromValue = path.join(dir, "value.json");
-    expect(cli(["train", "--steps", "10", "--engine", "fast", "--save", fromFast]).code).toBe(0);
+    expect(
+      cli(["train", "--steps", "10", "--engine", "fast", "--save", fromFast])
+        .code,
+    ).toBe(0);
     expect(cli(["train", "--steps", "10", "--save", fromValue]).code).toBe(0);
     const a = cli(["sample", "--load", fromFast, "--seed", "1"]);
     const b = cli(["sample", "--load", fromValue, "--seed", "1"]);
@@ -155,72 +266,191 @@ describe("--engine", () => {
 
 describe("data files", () => {
   it("refuses a missing file and an empty one", () => {
-    expectOneLine(cli(["train", "--data", path.join(dir, "none.txt")]), 2, /data file not found/);
-    expectOneLine(cli(["train", "--data", file("empty.txt", "\n  \n")]), 2, /no documents/);
+    expectOneLine(
+      cli(["train", "--data", path.join(dir, "none.txt")]),
+      2,
+      /data file not found/,
+    );
+    expectOneLine(
+      cli(["train", "--data", file("empty.txt", "\n  \n")]),
+      2,
+      /no documents/,
+    );
   });
 
   it("trains on multi-byte and astral characters", () => {
-    const r = cli(["train", "--jsonl", "--data", file("odd.txt", "zoë\r\n😀ab\n東京\n"), "--steps", "3", "--samples", "2"]);
+    const r = cli([
+      "train",
+      "--jsonl",
+      "--data",
+      file("odd.txt", "zoë\r\n😀ab\n東京\n"),
+      "--steps",
+      "3",
+      "--samples",
+      "2",
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out.split("\n")[0])).toEqual({ docs: 3, vocab_size: 9, params: expect.any(Number) as number });
+    expect(JSON.parse(r.out.split("\n")[0])).toEqual({
+      docs: 3,
+      vocab_size: 9,
+      params: expect.any(Number) as number,
+    });
   });
 });
 
 describe("training that diverges", () => {
   it("stops with one line and exit code 1", () => {
-    const r = cli(["train", "--lr", "1e300", "--steps", "30", "--samples", "0"]);
+    const r = cli([
+      "train",
+      "--lr",
+      "1e300",
+      "--steps",
+      "30",
+      "--samples",
+      "0",
+    ]);
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/^microgpt: training diverged at step \d+: the loss is NaN/);
+    expect(r.err).toMatch(
+      /^microgpt: training diverged at step \d+: the loss is NaN/,
+    );
   });
 });
 
 describe("checkpoints", () => {
   const ckpt = path.join(dir, "model.json");
-  const trained = cli(["train", "--jsonl", "--steps", "20", "--samples", "5", "--save", ckpt]);
+  const trained = cli([
+    "train",
+    "--jsonl",
+    "--steps",
+    "20",
+    "--samples",
+    "5",
+    "--save",
+    ckpt,
+  ]);
 
   it("sample --load repeats the samples printed after training", () => {
     expect(trained.code).toBe(0);
-    const want = trained.out.trim().split("\n").map((l) => JSON.parse(l) as { sample?: number; text?: string }).filter((o) => o.sample !== undefined);
+    const want = trained.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { sample?: number; text?: string })
+      .filter((o) => o.sample !== undefined);
     const r = cli(["sample", "--load", ckpt, "--jsonl"]);
     expect(r.code).toBe(0);
-    expect(r.out.trim().split("\n").map((l) => JSON.parse(l) as unknown)).toEqual(want);
+    expect(
+      r.out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as unknown),
+    ).toEqual(want);
   });
 
   it("sample takes its own seed, count and temperature", () => {
-    const a = cli(["sample", "--load", ckpt, "--seed", "3", "--samples", "4", "--temperature", "0.8"]);
-    const b = cli(["sample", "--load", ckpt, "--seed", "3", "--samples", "4", "--temperature", "0.8"]);
+    const a = cli([
+      "sample",
+      "--load",
+      ckpt,
+      "--seed",
+      "3",
+      "--samples",
+      "4",
+      "--temperature",
+      "0.8",
+    ]);
+    const b = cli([
+      "sample",
+      "--load",
+      ckpt,
+      "--seed",
+      "3",
+      "--samples",
+      "4",
+      "--temperature",
+      "0.8",
+    ]);
     expect(a.code).toBe(0);
-    expect(a.out.split("\n").filter((l) => l.startsWith("sample"))).toHaveLength(4);
+    expect(
+      a.out.split("\n").filter((l) => l.startsWith("sample")),
+    ).toHaveLength(4);
     expect(a.out).toBe(b.out);
   });
 
   it("keeps the original preset's vocabulary and settings", () => {
     const f = path.join(dir, "orig.json");
-    expect(cli(["train", "--preset", "original", "--steps", "3", "--save", f]).code).toBe(0);
+    expect(
+      cli(["train", "--preset", "original", "--steps", "3", "--save", f]).code,
+    ).toBe(0);
     const r = cli(["sample", "--load", f]);
     expect(r.code).toBe(0);
-    expect(r.out.split("\n").filter((l) => l.startsWith("sample"))).toHaveLength(5);
+    expect(
+      r.out.split("\n").filter((l) => l.startsWith("sample")),
+    ).toHaveLength(5);
   });
 
   it("refuses a missing, truncated, corrupt or foreign checkpoint with one line", () => {
     const text = fs.readFileSync(ckpt, "utf8");
-    expectOneLine(cli(["sample", "--load", path.join(dir, "nope.json")]), 2, /checkpoint not found/);
-    expectOneLine(cli(["sample", "--load", file("trunc.json", text.slice(0, text.length / 2))]), 2, /corrupt.*truncated/);
-    expectOneLine(cli(["sample", "--load", file("foreign.json", '{"hello": 1}')]), 2, /not a microgpt checkpoint/);
-    expectOneLine(cli(["sample", "--load", file("text.txt", "emma\nolivia\n")]), 2, /not a microgpt checkpoint/);
-    const body = JSON.parse(text) as { params: Record<string, number[][]>; config: Record<string, unknown>; version: number };
+    expectOneLine(
+      cli(["sample", "--load", path.join(dir, "nope.json")]),
+      2,
+      /checkpoint not found/,
+    );
+    expectOneLine(
+      cli([
+        "sample",
+        "--load",
+        file("trunc.json", text.slice(0, text.length / 2)),
+      ]),
+      2,
+      /corrupt.*truncated/,
+    );
+    expectOneLine(
+      cli(["sample", "--load", file("foreign.json", '{"hello": 1}')]),
+      2,
+      /not a microgpt checkpoint/,
+    );
+    expectOneLine(
+      cli(["sample", "--load", file("text.txt", "emma\nolivia\n")]),
+      2,
+      /not a microgpt checkpoint/,
+    );
+    const body = JSON.parse(text) as {
+      params: Record<string, number[][]>;
+      config: Record<string, unknown>;
+      version: number;
+    };
     body.params.wte[0].pop();
-    expectOneLine(cli(["sample", "--load", file("shape.json", JSON.stringify(body))]), 2, /corrupt: matrix wte should have 16 columns/);
+    expectOneLine(
+      cli(["sample", "--load", file("shape.json", JSON.stringify(body))]),
+      2,
+      /corrupt: matrix wte should have 16 columns/,
+    );
     const b2 = JSON.parse(text) as typeof body;
     b2.config.n_head = 5;
-    expectOneLine(cli(["sample", "--load", file("cfg.json", JSON.stringify(b2))]), 2, /corrupt: invalid configuration/);
+    expectOneLine(
+      cli(["sample", "--load", file("cfg.json", JSON.stringify(b2))]),
+      2,
+      /corrupt: invalid configuration/,
+    );
     const b3 = JSON.parse(text) as typeof body;
     b3.version = 99;
-    expectOneLine(cli(["sample", "--load", file("ver.json", JSON.stringify(b3))]), 2, /format version 99/);
+    expectOneLine(
+      cli(["sample", "--load", file("ver.json", JSON.stringify(b3))]),
+      2,
+      /format version 99/,
+    );
   });
 
   it("refuses to save where it cannot write", () => {
-    const r = cli(["train", "--steps", "1", "--samples", "0", "--save", path.join(dir, "no", "such", "m.json")]);
+    const r = cli([
+      "train",
+      "--steps",
+      "1",
+      "--samples",
+      "0",
+      "--save",
+      path.join(dir, "no", "such", "m.json"),
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^microgpt: cannot write checkpoint [^\n]+\n$/);
   });
@@ -230,13 +460,19 @@ describe("the installed command", () => {
   const bin = path.join(__dirname, "..", "lib", "bin", "microgpt.js");
 
   it("exits 2 with one line on stderr, no stack trace", () => {
-    const r = spawnSync(process.execPath, [bin, "train", "--steps", "x"], { encoding: "utf8" });
+    const r = spawnSync(process.execPath, [bin, "train", "--steps", "x"], {
+      encoding: "utf8",
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toBe('microgpt: --steps needs a number, got "x"\n');
   });
 
   it("trains and samples", () => {
-    const r = spawnSync(process.execPath, [bin, "train", "--steps", "2", "--samples", "1"], { encoding: "utf8" });
+    const r = spawnSync(
+      process.execPath,
+      [bin, "train", "--steps", "2", "--samples", "1"],
+      { encoding: "utf8" },
+    );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("step    2 /    2 | loss ");
   });

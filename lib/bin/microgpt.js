@@ -9,6 +9,10 @@ if (!fs.existsSync(main)) {
   const { execFileSync } = require("node:child_process");
   const tsc = require.resolve("typescript/bin/tsc");
   process.stderr.write("microgpt: building lib/ first (one time)...\n");
-  execFileSync(process.execPath, [tsc, "-p", path.join(__dirname, "..", "tsconfig.json")], { stdio: "inherit" });
+  execFileSync(
+    process.execPath,
+    [tsc, "-p", path.join(__dirname, "..", "tsconfig.json")],
+    { stdio: "inherit" },
+  );
 }
 require(main).main(process.argv.slice(2));

@@ -13,26 +13,145 @@ interface ConfigFlag {
 }
 
 const CONFIG_FLAGS: readonly ConfigFlag[] = [
-  { flag: "steps", key: "num_steps", kind: "int", meta: "N", what: "training steps (one document each)" },
-  { flag: "seed", key: "seed", kind: "int", meta: "N", what: "random seed (shuffle, initial weights, samples)" },
-  { flag: "n-embd", key: "n_embd", kind: "int", meta: "N", what: "embedding width" },
-  { flag: "n-head", key: "n_head", kind: "int", meta: "N", what: "attention heads (must divide --n-embd)" },
-  { flag: "n-layer", key: "n_layer", kind: "int", meta: "N", what: "transformer layers" },
-  { flag: "block-size", key: "block_size", kind: "int", meta: "N", what: "longest context, in tokens" },
-  { flag: "lr", key: "learning_rate", kind: "number", meta: "X", what: "initial learning rate (decays linearly to 0)" },
-  { flag: "beta1", key: "beta1", kind: "number", meta: "X", what: "Adam: decay of the gradient average" },
-  { flag: "beta2", key: "beta2", kind: "number", meta: "X", what: "Adam: decay of the squared-gradient average" },
-  { flag: "eps-adam", key: "eps_adam", kind: "number", meta: "X", what: "Adam: epsilon" },
-  { flag: "init-std", key: "init_std", kind: "number", meta: "X", what: "standard deviation of the initial weights" },
-  { flag: "temperature", key: "temperature", kind: "number", meta: "X", what: "sampling temperature (> 0)" },
-  { flag: "samples", key: "num_samples", kind: "int", meta: "N", what: "samples to draw after training" },
-  { flag: "special-tokens", key: "special_tokens", kind: "choice", choices: ["bos", "bos-eos"], meta: "K", what: "bos: one BOS token; bos-eos: BOS=0, EOS=1" },
-  { flag: "crop-to-block", key: "crop_to_block", kind: "bool", what: "crop each document to its first block-size tokens" },
-  { flag: "zero-init-out", key: "zero_init_out", kind: "bool", what: "start attn_wo and mlp_fc2 at zero" },
-  { flag: "tie-weights", key: "tie_weights", kind: "bool", what: "no lm_head: logits reuse the token table wte" },
-  { flag: "embed-norm", key: "embed_norm", kind: "bool", what: "rmsnorm right after the embeddings" },
-  { flag: "activation", key: "activation", kind: "choice", choices: ["relu", "relu2"], meta: "A", what: "MLP activation: relu, or relu2 = relu(x)^2" },
-  { flag: "backward", key: "backward_mode", kind: "choice", choices: ["mean", "per-position"], meta: "MODE", what: "mean: one backward pass; per-position: one per position" },
+  {
+    flag: "steps",
+    key: "num_steps",
+    kind: "int",
+    meta: "N",
+    what: "training steps (one document each)",
+  },
+  {
+    flag: "seed",
+    key: "seed",
+    kind: "int",
+    meta: "N",
+    what: "random seed (shuffle, initial weights, samples)",
+  },
+  {
+    flag: "n-embd",
+    key: "n_embd",
+    kind: "int",
+    meta: "N",
+    what: "embedding width",
+  },
+  {
+    flag: "n-head",
+    key: "n_head",
+    kind: "int",
+    meta: "N",
+    what: "attention heads (must divide --n-embd)",
+  },
+  {
+    flag: "n-layer",
+    key: "n_layer",
+    kind: "int",
+    meta: "N",
+    what: "transformer layers",
+  },
+  {
+    flag: "block-size",
+    key: "block_size",
+    kind: "int",
+    meta: "N",
+    what: "longest context, in tokens",
+  },
+  {
+    flag: "lr",
+    key: "learning_rate",
+    kind: "number",
+    meta: "X",
+    what: "initial learning rate (decays linearly to 0)",
+  },
+  {
+    flag: "beta1",
+    key: "beta1",
+    kind: "number",
+    meta: "X",
+    what: "Adam: decay of the gradient average",
+  },
+  {
+    flag: "beta2",
+    key: "beta2",
+    kind: "number",
+    meta: "X",
+    what: "Adam: decay of the squared-gradient average",
+  },
+  {
+    flag: "eps-adam",
+    key: "eps_adam",
+    kind: "number",
+    meta: "X",
+    what: "Adam: epsilon",
+  },
+  {
+    flag: "init-std",
+    key: "init_std",
+    kind: "number",
+    meta: "X",
+    what: "standard deviation of the initial weights",
+  },
+  {
+    flag: "temperature",
+    key: "temperature",
+    kind: "number",
+    meta: "X",
+    what: "sampling temperature (> 0)",
+  },
+  {
+    flag: "samples",
+    key: "num_samples",
+    kind: "int",
+    meta: "N",
+    what: "samples to draw after training",
+  },
+  {
+    flag: "special-tokens",
+    key: "special_tokens",
+    kind: "choice",
+    choices: ["bos", "bos-eos"],
+    meta: "K",
+    what: "bos: one BOS token; bos-eos: BOS=0, EOS=1",
+  },
+  {
+    flag: "crop-to-block",
+    key: "crop_to_block",
+    kind: "bool",
+    what: "crop each document to its first block-size tokens",
+  },
+  {
+    flag: "zero-init-out",
+    key: "zero_init_out",
+    kind: "bool",
+    what: "start attn_wo and mlp_fc2 at zero",
+  },
+  {
+    flag: "tie-weights",
+    key: "tie_weights",
+    kind: "bool",
+    what: "no lm_head: logits reuse the token table wte",
+  },
+  {
+    flag: "embed-norm",
+    key: "embed_norm",
+    kind: "bool",
+    what: "rmsnorm right after the embeddings",
+  },
+  {
+    flag: "activation",
+    key: "activation",
+    kind: "choice",
+    choices: ["relu", "relu2"],
+    meta: "A",
+    what: "MLP activation: relu, or relu2 = relu(x)^2",
+  },
+  {
+    flag: "backward",
+    key: "backward_mode",
+    kind: "choice",
+    choices: ["mean", "per-position"],
+    meta: "MODE",
+    what: "mean: one backward pass; per-position: one per position",
+  },
 ];
 
 /** The flag that sets a config field (for error messages). */
@@ -61,28 +180,45 @@ interface SampleArgs {
   jsonl: boolean;
 }
 
-type Args = TrainArgs | SampleArgs | { command: "help"; topic: "main" | "train" | "sample" };
+type Args =
+  | TrainArgs
+  | SampleArgs
+  | { command: "help"; topic: "main" | "train" | "sample" };
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function parseNumber(flag: string, raw: string, integer: boolean): number {
   const v = NUMBER.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isFinite(v)) throw new InputError(`--${flag} needs a number, got ${JSON.stringify(raw)}`);
-  if (integer && !Number.isSafeInteger(v)) throw new InputError(`--${flag} needs a whole number, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(v))
+    throw new InputError(
+      `--${flag} needs a number, got ${JSON.stringify(raw)}`,
+    );
+  if (integer && !Number.isSafeInteger(v))
+    throw new InputError(
+      `--${flag} needs a whole number, got ${JSON.stringify(raw)}`,
+    );
   return v;
 }
 
 function parseBool(flag: string, raw: string): boolean {
   if (raw === "true" || raw === "1" || raw === "yes") return true;
   if (raw === "false" || raw === "0" || raw === "no") return false;
-  throw new InputError(`--${flag} takes no value, or true/false; got ${JSON.stringify(raw)}`);
+  throw new InputError(
+    `--${flag} takes no value, or true/false; got ${JSON.stringify(raw)}`,
+  );
 }
 
 /** Splits argv into flag name/value pairs; `--x=v`, `--x v` and bare booleans. */
-function* tokens(argv: readonly string[], takesValue: (name: string) => boolean): Generator<[string, string | undefined]> {
+function* tokens(
+  argv: readonly string[],
+  takesValue: (name: string) => boolean,
+): Generator<[string, string | undefined]> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (!a.startsWith("--") || a === "--") throw new InputError(`unexpected argument ${JSON.stringify(a)} (see --help)`);
+    if (!a.startsWith("--") || a === "--")
+      throw new InputError(
+        `unexpected argument ${JSON.stringify(a)} (see --help)`,
+      );
     const eq = a.indexOf("=");
     const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
     if (eq >= 0) {
@@ -96,11 +232,20 @@ function* tokens(argv: readonly string[], takesValue: (name: string) => boolean)
   }
 }
 
-function parseTrain(argv: readonly string[]): TrainArgs | { command: "help"; topic: "train" } {
-  const out: TrainArgs = { command: "train", preset: "final", engine: "value", overrides: {}, jsonl: false };
+function parseTrain(
+  argv: readonly string[],
+): TrainArgs | { command: "help"; topic: "train" } {
+  const out: TrainArgs = {
+    command: "train",
+    preset: "final",
+    engine: "value",
+    overrides: {},
+    jsonl: false,
+  };
   const byFlag = new Map(CONFIG_FLAGS.map((f) => [f.flag, f]));
   const valued = new Set(["data", "preset", "engine", "save"]);
-  const takesValue = (name: string): boolean => valued.has(name) || (byFlag.has(name) && byFlag.get(name)?.kind !== "bool");
+  const takesValue = (name: string): boolean =>
+    valued.has(name) || (byFlag.has(name) && byFlag.get(name)?.kind !== "bool");
   const overrides: Record<string, unknown> = {};
   for (const [name, value] of tokens(argv, takesValue)) {
     if (name === "help") return { command: "help", topic: "train" };
@@ -114,23 +259,34 @@ function parseTrain(argv: readonly string[]): TrainArgs | { command: "help"; top
       continue;
     }
     if (name === "preset") {
-      if (value !== "final" && value !== "original") throw new InputError(`--preset must be final or original, got ${JSON.stringify(value)}`);
+      if (value !== "final" && value !== "original")
+        throw new InputError(
+          `--preset must be final or original, got ${JSON.stringify(value)}`,
+        );
       out.preset = value;
       continue;
     }
     if (name === "engine") {
-      if (value !== "value" && value !== "fast") throw new InputError(`--engine must be value or fast, got ${JSON.stringify(value)}`);
+      if (value !== "value" && value !== "fast")
+        throw new InputError(
+          `--engine must be value or fast, got ${JSON.stringify(value)}`,
+        );
       out.engine = value;
       continue;
     }
-    const negated = name.startsWith("no-") ? byFlag.get(name.slice(3)) : undefined;
+    const negated = name.startsWith("no-")
+      ? byFlag.get(name.slice(3))
+      : undefined;
     if (negated && negated.kind === "bool") {
       if (value !== undefined) throw new InputError(`--${name} takes no value`);
       overrides[negated.key] = false;
       continue;
     }
     const f = byFlag.get(name);
-    if (!f) throw new InputError(`unknown flag --${name} (see microgpt train --help)`);
+    if (!f)
+      throw new InputError(
+        `unknown flag --${name} (see microgpt train --help)`,
+      );
     const raw = value ?? "";
     switch (f.kind) {
       case "int":
@@ -143,7 +299,10 @@ function parseTrain(argv: readonly string[]): TrainArgs | { command: "help"; top
         overrides[f.key] = value === undefined ? true : parseBool(name, value);
         break;
       case "choice":
-        if (!f.choices?.includes(raw)) throw new InputError(`--${name} must be one of ${f.choices?.join(", ")}; got ${JSON.stringify(raw)}`);
+        if (!f.choices?.includes(raw))
+          throw new InputError(
+            `--${name} must be one of ${f.choices?.join(", ")}; got ${JSON.stringify(raw)}`,
+          );
         overrides[f.key] = raw;
         break;
     }
@@ -152,7 +311,9 @@ function parseTrain(argv: readonly string[]): TrainArgs | { command: "help"; top
   return out;
 }
 
-function parseSample(argv: readonly string[]): SampleArgs | { command: "help"; topic: "sample" } {
+function parseSample(
+  argv: readonly string[],
+): SampleArgs | { command: "help"; topic: "sample" } {
   let load: string | undefined;
   const out: Omit<SampleArgs, "load"> = { command: "sample", jsonl: false };
   const valued = new Set(["load", "samples", "temperature", "seed"]);
@@ -169,39 +330,68 @@ function parseSample(argv: readonly string[]): SampleArgs | { command: "help"; t
         break;
       case "samples":
         out.samples = parseNumber(name, value ?? "", true);
-        if (out.samples < 0) throw new InputError(`--samples must be at least 0, got ${out.samples}`);
+        if (out.samples < 0)
+          throw new InputError(
+            `--samples must be at least 0, got ${out.samples}`,
+          );
         break;
       case "temperature":
         out.temperature = parseNumber(name, value ?? "", false);
-        if (!(out.temperature > 0)) throw new InputError(`--temperature must be greater than 0, got ${out.temperature}`);
+        if (!(out.temperature > 0))
+          throw new InputError(
+            `--temperature must be greater than 0, got ${out.temperature}`,
+          );
         break;
       case "seed":
         out.seed = parseNumber(name, value ?? "", true);
         break;
       default:
-        throw new InputError(`unknown flag --${name} (see microgpt sample --help)`);
+        throw new InputError(
+          `unknown flag --${name} (see microgpt sample --help)`,
+        );
     }
   }
-  if (load === undefined) throw new InputError("sample needs --load FILE (a checkpoint written by train --save)");
+  if (load === undefined)
+    throw new InputError(
+      "sample needs --load FILE (a checkpoint written by train --save)",
+    );
   return { ...out, load };
 }
 
 /** Reads the command line (without `node` and the script). */
 function parseArgs(argv: readonly string[]): Args {
   const [command, ...rest] = argv;
-  if (command === undefined || command === "--help" || command === "-h" || command === "help") {
-    return { command: "help", topic: rest[0] === "train" ? "train" : rest[0] === "sample" ? "sample" : "main" };
+  if (
+    command === undefined ||
+    command === "--help" ||
+    command === "-h" ||
+    command === "help"
+  ) {
+    return {
+      command: "help",
+      topic:
+        rest[0] === "train"
+          ? "train"
+          : rest[0] === "sample"
+            ? "sample"
+            : "main",
+    };
   }
   if (command === "train") return parseTrain(rest);
   if (command === "sample") return parseSample(rest);
-  throw new InputError(`unknown command ${JSON.stringify(command)}: use train or sample (see microgpt --help)`);
+  throw new InputError(
+    `unknown command ${JSON.stringify(command)}: use train or sample (see microgpt --help)`,
+  );
 }
 
 function showDefault(key: keyof Config): string {
   const fin = defaultConfig[key];
   const orig = presets.original[key];
-  const fmt = (v: unknown): string => (typeof v === "boolean" ? (v ? "on" : "off") : String(v));
-  return orig === undefined || orig === fin ? `[${fmt(fin)}]` : `[${fmt(fin)}; original: ${fmt(orig)}]`;
+  const fmt = (v: unknown): string =>
+    typeof v === "boolean" ? (v ? "on" : "off") : String(v);
+  return orig === undefined || orig === fin
+    ? `[${fmt(fin)}]`
+    : `[${fmt(fin)}; original: ${fmt(orig)}]`;
 }
 
 const MAIN_HELP = `microgpt: a tiny GPT, trained and sampled from the command line
@@ -214,14 +404,26 @@ usage:
 
 function trainHelp(): string {
   const rows: [string, string][] = [
-    ["--data FILE", "documents, one per line (UTF-8) [the built-in corpus of 8,403 names]"],
-    ["--preset NAME", "final | original: start from that version's settings; other flags override [final]"],
+    [
+      "--data FILE",
+      "documents, one per line (UTF-8) [the built-in corpus of 8,403 names]",
+    ],
+    [
+      "--preset NAME",
+      "final | original: start from that version's settings; other flags override [final]",
+    ],
   ];
   for (const f of CONFIG_FLAGS) {
-    const left = f.kind === "bool" ? `--${f.flag}, --no-${f.flag}` : `--${f.flag} ${f.meta ?? ""}`;
+    const left =
+      f.kind === "bool"
+        ? `--${f.flag}, --no-${f.flag}`
+        : `--${f.flag} ${f.meta ?? ""}`;
     rows.push([left, `${f.what} ${showDefault(f.key)}`]);
   }
-  rows.push(["--engine NAME", "value: the book's Value graph; fast: flat arrays, same numbers (no per-position backward) [value]"]);
+  rows.push([
+    "--engine NAME",
+    "value: the book's Value graph; fast: flat arrays, same numbers (no per-position backward) [value]",
+  ]);
   rows.push(["--save FILE", "write a checkpoint after training [none]"]);
   rows.push(["--jsonl", "one JSON object per line instead of text [off]"]);
   rows.push(["--help", "this help"]);

@@ -1,9 +1,23 @@
 // The `microgpt` command: train (and optionally save) a model, or sample from a saved one.
 import {
-  InputError, TrainingDiverged, defaultCorpus, loadDocs, makeConfig, prepareRun, sampleOne, train, trainFast,
+  InputError,
+  TrainingDiverged,
+  defaultCorpus,
+  loadDocs,
+  makeConfig,
+  prepareRun,
+  sampleOne,
+  train,
+  trainFast,
   type Config,
 } from "../index";
-import { flagFor, helpText, parseArgs, type SampleArgs, type TrainArgs } from "./args";
+import {
+  flagFor,
+  helpText,
+  parseArgs,
+  type SampleArgs,
+  type TrainArgs,
+} from "./args";
 import { loadCheckpoint, replayRandom, saveCheckpoint } from "./checkpoint";
 import { createProgress } from "./progress";
 
@@ -46,14 +60,19 @@ function withFlagName(e: InputError): InputError {
     if (flag !== undefined && !flags.includes(flag)) flags.push(flag);
   }
   if (flags.length === 0) return e;
-  return new InputError(`${e.message} (${flags.length === 1 ? "flag" : "flags"} ${flags.join(", ")})`);
+  return new InputError(
+    `${e.message} (${flags.length === 1 ? "flag" : "flags"} ${flags.join(", ")})`,
+  );
 }
 
 /**
  * Collects output and hands it on at most every `intervalMs`: one write per training step would
  * cost the fast engine a good part of its step time. `flush` writes whatever is left.
  */
-function batchedWriter(out: (text: string) => void, intervalMs = 100): { write(text: string): void; flush(): void } {
+function batchedWriter(
+  out: (text: string) => void,
+  intervalMs = 100,
+): { write(text: string): void; flush(): void } {
   let pending = "";
   let last = performance.now();
   const flush = (): void => {
@@ -78,24 +97,38 @@ function runTrain(args: TrainArgs, io: Io): void {
     throw e instanceof InputError ? withFlagName(e) : e;
   }
   if (args.engine === "fast" && config.backward_mode === "per-position") {
-    throw new InputError('--engine fast cannot run backward_mode "per-position" (the first version\'s one backward pass per position): use --engine value, or --backward mean');
+    throw new InputError(
+      '--engine fast cannot run backward_mode "per-position" (the first version\'s one backward pass per position): use --engine value, or --backward mean',
+    );
   }
   const docs = args.data === undefined ? defaultCorpus() : loadDocs(args.data);
   const run = prepareRun(docs, config);
   const { model, tok } = run;
   if (args.jsonl) {
-    io.out(JSON.stringify({ docs: run.docs.length, vocab_size: tok.vocabSize, params: model.params.length }) + "\n");
+    io.out(
+      JSON.stringify({
+        docs: run.docs.length,
+        vocab_size: tok.vocabSize,
+        params: model.params.length,
+      }) + "\n",
+    );
   } else {
-    io.out(`num docs: ${run.docs.length}\nvocab size: ${tok.vocabSize}\nnum params: ${model.params.length}\n`);
+    io.out(
+      `num docs: ${run.docs.length}\nvocab size: ${tok.vocabSize}\nnum params: ${model.params.length}\n`,
+    );
   }
-  const progress = !args.jsonl && io.isTTY ? createProgress(config.num_steps, io.out) : undefined;
+  const progress =
+    !args.jsonl && io.isTTY
+      ? createProgress(config.num_steps, io.out)
+      : undefined;
   const started = performance.now();
   const trainWith = args.engine === "fast" ? trainFast : train;
   const lines = batchedWriter(io.out);
   try {
     trainWith(run, (step, loss) => {
       if (args.jsonl) lines.write(JSON.stringify({ step, loss }) + "\n");
-      else if (progress) progress.update(step, stepLine(step, config.num_steps, loss));
+      else if (progress)
+        progress.update(step, stepLine(step, config.num_steps, loss));
       else lines.write(stepLine(step, config.num_steps, loss) + "\n");
     });
   } finally {
@@ -103,11 +136,16 @@ function runTrain(args: TrainArgs, io: Io): void {
   }
   const seconds = (performance.now() - started) / 1000;
   if (progress) progress.done();
-  if (args.save !== undefined) saveCheckpoint(args.save, model, tok, run.docs.length);
+  if (args.save !== undefined)
+    saveCheckpoint(args.save, model, tok, run.docs.length);
   if (!args.jsonl) io.out("\n--- inference (new, hallucinated names) ---\n");
   for (let i = 1; i <= config.num_samples; i++) {
     const text = sampleOne(model, tok, run.rng, config.temperature);
-    io.out(args.jsonl ? JSON.stringify({ sample: i, text }) + "\n" : sampleLine(i, text) + "\n");
+    io.out(
+      args.jsonl
+        ? JSON.stringify({ sample: i, text }) + "\n"
+        : sampleLine(i, text) + "\n",
+    );
   }
   if (args.jsonl) io.out(JSON.stringify({ train_seconds: seconds }) + "\n");
 }
@@ -115,12 +153,19 @@ function runTrain(args: TrainArgs, io: Io): void {
 function runSample(args: SampleArgs, io: Io): void {
   const { model, tok, docs } = loadCheckpoint(args.load);
   const { config } = model;
-  const rng = args.seed === undefined ? replayRandom(config, docs, model.params.length) : replayRandom({ ...config, seed: args.seed }, 0, 0);
+  const rng =
+    args.seed === undefined
+      ? replayRandom(config, docs, model.params.length)
+      : replayRandom({ ...config, seed: args.seed }, 0, 0);
   const count = args.samples ?? config.num_samples;
   const temperature = args.temperature ?? config.temperature;
   for (let i = 1; i <= count; i++) {
     const text = sampleOne(model, tok, rng, temperature);
-    io.out(args.jsonl ? JSON.stringify({ sample: i, text }) + "\n" : sampleLine(i, text) + "\n");
+    io.out(
+      args.jsonl
+        ? JSON.stringify({ sample: i, text }) + "\n"
+        : sampleLine(i, text) + "\n",
+    );
   }
 }
 
@@ -146,7 +191,8 @@ function run(argv: readonly string[], io: Io = processIo): number {
     }
     const message = e instanceof Error ? e.message : String(e);
     io.err(`microgpt: internal error: ${message}\n`);
-    if (process.env.MICROGPT_DEBUG && e instanceof Error) io.err(`${e.stack ?? ""}\n`);
+    if (process.env.MICROGPT_DEBUG && e instanceof Error)
+      io.err(`${e.stack ?? ""}\n`);
     return 1;
   }
 }

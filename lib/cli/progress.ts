@@ -14,7 +14,11 @@ function formatSeconds(s: number): string {
   return `${m}m${String(Math.ceil(s - 60 * m)).padStart(2, "0")}s`;
 }
 
-function createProgress(total: number, write: (text: string) => void, width = 20): Progress {
+function createProgress(
+  total: number,
+  write: (text: string) => void,
+  width = 20,
+): Progress {
   const started = performance.now();
   let lastDraw = -Infinity;
   let drawn = false;
@@ -26,8 +30,13 @@ function createProgress(total: number, write: (text: string) => void, width = 20
       const frac = step / total;
       const filled = Math.round(frac * width);
       const elapsed = (now - started) / 1000;
-      const eta = step < total ? `ETA ${formatSeconds((elapsed / step) * (total - step))}` : `done in ${formatSeconds(elapsed)}`;
-      write(`\r${line} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${eta}\x1b[K`);
+      const eta =
+        step < total
+          ? `ETA ${formatSeconds((elapsed / step) * (total - step))}`
+          : `done in ${formatSeconds(elapsed)}`;
+      write(
+        `\r${line} [${"#".repeat(filled)}${".".repeat(width - filled)}] ${eta}\x1b[K`,
+      );
       drawn = true;
     },
     done() {

@@ -19,8 +19,14 @@ mkdirSync(outdir, { recursive: true });
 const stubNodeBuiltins = {
   name: "stub-node-builtins",
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(fs|path)$/ }, (args) => ({ path: args.path, namespace: "stub" }));
-    build.onLoad({ filter: /.*/, namespace: "stub" }, () => ({ contents: "module.exports = {};", loader: "js" }));
+    build.onResolve({ filter: /^(node:)?(fs|path)$/ }, (args) => ({
+      path: args.path,
+      namespace: "stub",
+    }));
+    build.onLoad({ filter: /.*/, namespace: "stub" }, () => ({
+      contents: "module.exports = {};",
+      loader: "js",
+    }));
   },
 };
 

@@ -4,7 +4,15 @@
 // It imports lib's sources module by module (not lib/index) so that the bundle stays small.
 import { defaultCorpus } from "../../lib/data";
 import { makeConfig, type Config } from "../../lib/gpt";
-import { prepareRun, trainingTokens, lossAndGrads, createAdam, adamStep, type Run, type AdamState } from "../../lib/train";
+import {
+  prepareRun,
+  trainingTokens,
+  lossAndGrads,
+  createAdam,
+  adamStep,
+  type Run,
+  type AdamState,
+} from "../../lib/train";
 import { sampleMany } from "../../lib/sample";
 
 /** What a finished or running session has produced; also read by the browser tests. */
@@ -20,13 +28,20 @@ const SVG_NS = "http://www.w3.org/2000/svg";
 // A chunk of steps runs for about this long before the page gets control back.
 const CHUNK_MS = 30;
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, props: Partial<HTMLElementTagNameMap[K]> = {}, ...kids: (Node | string)[]): HTMLElementTagNameMap[K] {
+function el<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Partial<HTMLElementTagNameMap[K]> = {},
+  ...kids: (Node | string)[]
+): HTMLElementTagNameMap[K] {
   const node = Object.assign(document.createElement(tag), props);
   node.append(...kids);
   return node;
 }
 
-function svgEl(tag: string, attrs: Record<string, string | number>): SVGElement {
+function svgEl(
+  tag: string,
+  attrs: Record<string, string | number>,
+): SVGElement {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;
@@ -38,11 +53,18 @@ function yieldToPage(): Promise<void> {
 }
 
 /** A loss chart: every step's loss (faint) and its running mean over 50 steps (bold). */
-function createChart(host: HTMLElement): { reset(steps: number): void; draw(losses: readonly number[]): void } {
+function createChart(host: HTMLElement): {
+  reset(steps: number): void;
+  draw(losses: readonly number[]): void;
+} {
   const W = 640;
   const H = 260;
   const pad = { left: 44, right: 12, top: 12, bottom: 32 };
-  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", class: "live-chart" });
+  const svg = svgEl("svg", {
+    viewBox: `0 0 ${W} ${H}`,
+    role: "img",
+    class: "live-chart",
+  });
   const title = svgEl("title", {});
   title.textContent = "Training loss at each step";
   const axes = svgEl("g", { class: "live-axes" });
@@ -53,7 +75,9 @@ function createChart(host: HTMLElement): { reset(steps: number): void; draw(loss
   let total = 1;
   const yMin = 1.5;
   const yMax = 4;
-  const x = (step: number): number => pad.left + ((step - 1) / Math.max(1, total - 1)) * (W - pad.left - pad.right);
+  const x = (step: number): number =>
+    pad.left +
+    ((step - 1) / Math.max(1, total - 1)) * (W - pad.left - pad.right);
   const y = (loss: number): number => {
     const c = Math.min(yMax, Math.max(yMin, loss));
     return pad.top + ((yMax - c) / (yMax - yMin)) * (H - pad.top - pad.bottom);
@@ -63,7 +87,10 @@ function createChart(host: HTMLElement): { reset(steps: number): void; draw(loss
     const x0 = pad.left;
     const x1 = W - pad.right;
     const yBottom = H - pad.bottom;
-    axes.append(svgEl("line", { x1: x0, y1: pad.top, x2: x0, y2: yBottom }), svgEl("line", { x1: x0, y1: yBottom, x2: x1, y2: yBottom }));
+    axes.append(
+      svgEl("line", { x1: x0, y1: pad.top, x2: x0, y2: yBottom }),
+      svgEl("line", { x1: x0, y1: yBottom, x2: x1, y2: yBottom }),
+    );
     for (let v = yMin; v <= yMax + 1e-9; v += 0.5) {
       axes.append(svgEl("line", { x1: x0 - 4, y1: y(v), x2: x0, y2: y(v) }));
       const t = svgEl("text", { x: x0 - 7, y: y(v) + 4, "text-anchor": "end" });
@@ -73,15 +100,35 @@ function createChart(host: HTMLElement): { reset(steps: number): void; draw(loss
     const ticks = 5;
     for (let i = 0; i <= ticks; i++) {
       const step = Math.max(1, Math.round(1 + ((total - 1) * i) / ticks));
-      axes.append(svgEl("line", { x1: x(step), y1: yBottom, x2: x(step), y2: yBottom + 4 }));
-      const t = svgEl("text", { x: x(step), y: yBottom + 17, "text-anchor": "middle" });
+      axes.append(
+        svgEl("line", {
+          x1: x(step),
+          y1: yBottom,
+          x2: x(step),
+          y2: yBottom + 4,
+        }),
+      );
+      const t = svgEl("text", {
+        x: x(step),
+        y: yBottom + 17,
+        "text-anchor": "middle",
+      });
       t.textContent = String(step);
       axes.append(t);
     }
-    const label = svgEl("text", { x: (x0 + x1) / 2, y: H - 2, "text-anchor": "middle" });
+    const label = svgEl("text", {
+      x: (x0 + x1) / 2,
+      y: H - 2,
+      "text-anchor": "middle",
+    });
     label.textContent = "step";
     const yMid = (pad.top + yBottom) / 2;
-    const yLabel = svgEl("text", { x: 12, y: yMid, "text-anchor": "middle", transform: `rotate(-90 12 ${yMid})` });
+    const yLabel = svgEl("text", {
+      x: 12,
+      y: yMid,
+      "text-anchor": "middle",
+      transform: `rotate(-90 12 ${yMid})`,
+    });
     yLabel.textContent = "loss";
     axes.append(label, yLabel);
   };
@@ -110,30 +157,70 @@ function createChart(host: HTMLElement): { reset(steps: number): void; draw(loss
   };
 }
 
-function numberField(label: string, name: string, value: number, min: number, max: number): { wrap: HTMLLabelElement; input: HTMLInputElement } {
-  const input = el("input", { type: "number", name, min: String(min), max: String(max), step: "1", value: String(value), required: true });
-  return { wrap: el("label", { className: "live-field" }, `${label} `, input), input };
+function numberField(
+  label: string,
+  name: string,
+  value: number,
+  min: number,
+  max: number,
+): { wrap: HTMLLabelElement; input: HTMLInputElement } {
+  const input = el("input", {
+    type: "number",
+    name,
+    min: String(min),
+    max: String(max),
+    step: "1",
+    value: String(value),
+    required: true,
+  });
+  return {
+    wrap: el("label", { className: "live-field" }, `${label} `, input),
+    input,
+  };
 }
 
 function readInt(input: HTMLInputElement, what: string): number {
   const v = Number(input.value);
   const min = Number(input.min);
   const max = Number(input.max);
-  if (!Number.isSafeInteger(v) || v < min || v > max) throw new Error(`${what} must be a whole number from ${min} to ${max}`);
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw new Error(`${what} must be a whole number from ${min} to ${max}`);
   return v;
 }
 
 function mount(root: HTMLElement): void {
-  const state: LiveState = { status: "idle", config: null, losses: [], samples: [], error: null };
+  const state: LiveState = {
+    status: "idle",
+    config: null,
+    losses: [],
+    samples: [],
+    error: null,
+  };
   (window as unknown as { microgptLive: LiveState }).microgptLive = state;
   root.dataset.status = state.status;
 
   const steps = numberField("Steps", "steps", 1000, 1, 10000);
   const seed = numberField("Seed", "seed", 42, 0, 2 ** 31 - 1);
   const samples = numberField("Samples", "samples", 20, 0, 100);
-  const trainBtn = el("button", { type: "submit", className: "live-train" }, "Train");
-  const stopBtn = el("button", { type: "button", className: "live-stop", disabled: true }, "Stop");
-  const form = el("form", { className: "live-form" }, steps.wrap, seed.wrap, samples.wrap, trainBtn, stopBtn);
+  const trainBtn = el(
+    "button",
+    { type: "submit", className: "live-train" },
+    "Train",
+  );
+  const stopBtn = el(
+    "button",
+    { type: "button", className: "live-stop", disabled: true },
+    "Stop",
+  );
+  const form = el(
+    "form",
+    { className: "live-form" },
+    steps.wrap,
+    seed.wrap,
+    samples.wrap,
+    trainBtn,
+    stopBtn,
+  );
   const status = el("p", { className: "live-status" }, "Ready: press Train.");
   status.setAttribute("aria-live", "polite");
   const chartHost = el("div", { className: "live-chart-host" });
@@ -141,8 +228,24 @@ function mount(root: HTMLElement): void {
   const samplesTitle = el("p", { className: "live-samples-title" });
   const samplesList = el("ol", { className: "live-samples" });
   const log = el("pre", { className: "live-log" });
-  const details = el("details", { className: "live-details" }, el("summary", {}, "Every loss at full precision (the format of microgpt train --jsonl)"), log);
-  root.replaceChildren(form, status, chartHost, samplesTitle, samplesList, details);
+  const details = el(
+    "details",
+    { className: "live-details" },
+    el(
+      "summary",
+      {},
+      "Every loss at full precision (the format of microgpt train --jsonl)",
+    ),
+    log,
+  );
+  root.replaceChildren(
+    form,
+    status,
+    chartHost,
+    samplesTitle,
+    samplesList,
+    details,
+  );
 
   let stopRequested = false;
   const setStatus = (s: LiveState["status"], text: string): void => {
@@ -159,7 +262,11 @@ function mount(root: HTMLElement): void {
     ev.preventDefault();
     let config: Config;
     try {
-      config = makeConfig({ num_steps: readInt(steps.input, "Steps"), seed: readInt(seed.input, "Seed"), num_samples: readInt(samples.input, "Samples") });
+      config = makeConfig({
+        num_steps: readInt(steps.input, "Steps"),
+        seed: readInt(seed.input, "Seed"),
+        num_samples: readInt(samples.input, "Samples"),
+      });
     } catch (e) {
       state.error = (e as Error).message;
       setStatus("error", state.error);
@@ -182,44 +289,96 @@ function mount(root: HTMLElement): void {
     const lines: string[] = [];
     const t0 = performance.now();
     try {
-      setStatus("training", "Preparing the documents and the initial weights...");
+      setStatus(
+        "training",
+        "Preparing the documents and the initial weights...",
+      );
       await yieldToPage();
       const run: Run = prepareRun(defaultCorpus(), config);
-      lines.push(JSON.stringify({ docs: run.docs.length, vocab_size: run.tok.vocabSize, params: run.model.params.length }));
+      lines.push(
+        JSON.stringify({
+          docs: run.docs.length,
+          vocab_size: run.tok.vocabSize,
+          params: run.model.params.length,
+        }),
+      );
       const adam: AdamState = createAdam(run.model.params.length);
       // The loop of lib/train.ts `train`, a chunk at a time so that the page stays responsive.
       let step = 0;
       while (step < config.num_steps && !stopRequested) {
         const chunkStart = performance.now();
         do {
-          const tokens = trainingTokens(run.tok, run.docs[step % run.docs.length], config);
+          const tokens = trainingTokens(
+            run.tok,
+            run.docs[step % run.docs.length],
+            config,
+          );
           const loss = lossAndGrads(run.model, tokens);
-          if (!Number.isFinite(loss)) throw new Error(`training diverged at step ${step + 1}: the loss is ${loss}`);
+          if (!Number.isFinite(loss))
+            throw new Error(
+              `training diverged at step ${step + 1}: the loss is ${loss}`,
+            );
           adamStep(run.model.params, adam, step, config);
           state.losses.push(loss);
           lines.push(JSON.stringify({ step: step + 1, loss }));
           step++;
-        } while (step < config.num_steps && performance.now() - chunkStart < CHUNK_MS);
+        } while (
+          step < config.num_steps &&
+          performance.now() - chunkStart < CHUNK_MS
+        );
         chart.draw(state.losses);
         const secs = ((performance.now() - t0) / 1000).toFixed(1);
-        setStatus("training", `step ${step} / ${config.num_steps} | loss ${state.losses[step - 1].toFixed(4)} | ${secs} s`);
+        setStatus(
+          "training",
+          `step ${step} / ${config.num_steps} | loss ${state.losses[step - 1].toFixed(4)} | ${secs} s`,
+        );
         await yieldToPage();
       }
       if (stopRequested) {
         log.textContent = lines.join("\n");
-        setStatus("stopped", `Stopped at step ${step} of ${config.num_steps}. Press Train to start again.`);
+        setStatus(
+          "stopped",
+          `Stopped at step ${step} of ${config.num_steps}. Press Train to start again.`,
+        );
         return;
       }
       setStatus("training", `Trained ${config.num_steps} steps; sampling...`);
       await yieldToPage();
-      state.samples = sampleMany(run.model, run.tok, run.rng, config.num_samples, config.temperature);
-      state.samples.forEach((text, i) => lines.push(JSON.stringify({ sample: i + 1, text })));
-      samplesTitle.textContent = config.num_samples > 0 ? `${config.num_samples} names invented by the model (temperature ${config.temperature}):` : "";
+      state.samples = sampleMany(
+        run.model,
+        run.tok,
+        run.rng,
+        config.num_samples,
+        config.temperature,
+      );
+      state.samples.forEach((text, i) =>
+        lines.push(JSON.stringify({ sample: i + 1, text })),
+      );
+      samplesTitle.textContent =
+        config.num_samples > 0
+          ? `${config.num_samples} names invented by the model (temperature ${config.temperature}):`
+          : "";
       // A sample can be empty: the model may draw the end token first.
-      samplesList.replaceChildren(...state.samples.map((s) => (s === "" ? el("li", { className: "live-empty", title: "the model drew the end token first" }, "(empty)") : el("li", {}, s))));
+      samplesList.replaceChildren(
+        ...state.samples.map((s) =>
+          s === ""
+            ? el(
+                "li",
+                {
+                  className: "live-empty",
+                  title: "the model drew the end token first",
+                },
+                "(empty)",
+              )
+            : el("li", {}, s),
+        ),
+      );
       log.textContent = lines.join("\n");
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      setStatus("done", `Done: ${config.num_steps} steps in ${secs} s, final loss ${state.losses[state.losses.length - 1].toFixed(4)}.`);
+      setStatus(
+        "done",
+        `Done: ${config.num_steps} steps in ${secs} s, final loss ${state.losses[state.losses.length - 1].toFixed(4)}.`,
+      );
     } catch (e) {
       state.error = (e as Error).message;
       setStatus("error", `Error: ${state.error}`);
@@ -235,5 +394,6 @@ function start(): void {
   if (root) mount(root);
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+if (document.readyState === "loading")
+  document.addEventListener("DOMContentLoaded", start);
 else start();

@@ -5,7 +5,14 @@ import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BrowserContext } from "playwright-core";
-import { HTML, launchChromium, serveDir, stubExternal, tocPages, watchErrors } from "./helpers";
+import {
+  HTML,
+  launchChromium,
+  serveDir,
+  stubExternal,
+  tocPages,
+  watchErrors,
+} from "./helpers";
 
 /**
  * The least number of figures (SVG pictures in cell outputs) each page must show. Raise a number
@@ -36,10 +43,18 @@ function countFigures(): number {
   const outputs = Array.from(document.querySelectorAll(".cell_output"));
   const inline = outputs
     .flatMap((o) => Array.from(o.querySelectorAll("svg")))
-    .filter((s) => s.parentElement?.closest("svg, button, .copybtn") == null && s.getBoundingClientRect().width > 0);
+    .filter(
+      (s) =>
+        s.parentElement?.closest("svg, button, .copybtn") == null &&
+        s.getBoundingClientRect().width > 0,
+    );
   const files = outputs
     .flatMap((o) => Array.from(o.querySelectorAll("img")))
-    .filter((i) => /\.svg($|[?#])/.test(i.getAttribute("src") ?? "") || (i.getAttribute("src") ?? "").startsWith("data:image/svg"));
+    .filter(
+      (i) =>
+        /\.svg($|[?#])/.test(i.getAttribute("src") ?? "") ||
+        (i.getAttribute("src") ?? "").startsWith("data:image/svg"),
+    );
   return inline.length + files.length;
 }
 
@@ -53,7 +68,8 @@ let browser: { context: BrowserContext; close(): Promise<void> };
 let external: string[];
 
 beforeAll(async () => {
-  if (!existsSync(join(HTML, "index.html"))) throw new Error("book/_build/html is missing: run `make book` first");
+  if (!existsSync(join(HTML, "index.html")))
+    throw new Error("book/_build/html is missing: run `make book` first");
   if (shots) mkdirSync(shots, { recursive: true });
   server = await serveDir(HTML);
   browser = await launchChromium();
@@ -74,7 +90,9 @@ describe("every page of the book", () => {
     const page = await browser.context.newPage();
     const errors = watchErrors(page);
     const start = external.length;
-    const response = await page.goto(`${server.url}/${name}.html`, { waitUntil: "load" });
+    const response = await page.goto(`${server.url}/${name}.html`, {
+      waitUntil: "load",
+    });
     expect(response?.status()).toBe(200);
     await page.waitForLoadState("networkidle");
 
@@ -83,11 +101,21 @@ describe("every page of the book", () => {
       const inputs = Array.from(document.querySelectorAll(".cell_input"));
       return {
         title: document.title,
-        brokenImages: Array.from(document.querySelectorAll<HTMLImageElement>("article img")).filter((i) => !i.complete || i.naturalWidth === 0).map((i) => i.src),
+        brokenImages: Array.from(
+          document.querySelectorAll<HTMLImageElement>("article img"),
+        )
+          .filter((i) => !i.complete || i.naturalWidth === 0)
+          .map((i) => i.src),
         codeCells: inputs.length,
-        typescriptCells: inputs.filter((c) => c.querySelector(".highlight-typescript") !== null).length,
-        errorOutputs: document.querySelectorAll(".cell_output .output.traceback, .cell_output .output.error").length,
-        next: document.querySelector<HTMLAnchorElement>("a.right-next")?.href ?? null,
+        typescriptCells: inputs.filter(
+          (c) => c.querySelector(".highlight-typescript") !== null,
+        ).length,
+        errorOutputs: document.querySelectorAll(
+          ".cell_output .output.traceback, .cell_output .output.error",
+        ).length,
+        next:
+          document.querySelector<HTMLAnchorElement>("a.right-next")?.href ??
+          null,
       };
     });
 
@@ -101,12 +129,19 @@ describe("every page of the book", () => {
       expect(facts.typescriptCells).toBe(facts.codeCells);
     }
     const i = pages.indexOf(name);
-    if (i + 1 < pages.length) expect(facts.next).toBe(`${server.url}/${pages[i + 1]}.html`);
+    if (i + 1 < pages.length)
+      expect(facts.next).toBe(`${server.url}/${pages[i + 1]}.html`);
     else expect(facts.next).toBeNull();
-    const unexpected = external.slice(start).filter((u) => !ALLOWED_EXTERNAL.some((re) => re.test(u)));
+    const unexpected = external
+      .slice(start)
+      .filter((u) => !ALLOWED_EXTERNAL.some((re) => re.test(u)));
     expect(unexpected).toEqual([]);
 
-    if (shots) await page.screenshot({ path: join(shots, `${name.replace(/\//g, "_")}.png`), fullPage: true });
+    if (shots)
+      await page.screenshot({
+        path: join(shots, `${name.replace(/\//g, "_")}.png`),
+        fullPage: true,
+      });
     await page.close();
   });
 });
@@ -119,11 +154,17 @@ describe("with JavaScript off", () => {
       const page = await noJs.context.newPage();
       for (const name of pages) {
         await page.goto(`${server.url}/${name}.html`, { waitUntil: "load" });
-        const heading = await page.evaluate(() => document.querySelector("article h1")?.textContent ?? "");
+        const heading = await page.evaluate(
+          () => document.querySelector("article h1")?.textContent ?? "",
+        );
         expect(heading, name).not.toBe("");
-        expect(await page.evaluate(countFigures), name).toBeGreaterThanOrEqual(MIN_FIGURES[name] ?? Infinity);
+        expect(await page.evaluate(countFigures), name).toBeGreaterThanOrEqual(
+          MIN_FIGURES[name] ?? Infinity,
+        );
         if (name === "chapters/live") {
-          await expect(page.locator("#microgpt-live").innerText()).resolves.toMatch(/needs JavaScript/);
+          await expect(
+            page.locator("#microgpt-live").innerText(),
+          ).resolves.toMatch(/needs JavaScript/);
         }
       }
     } finally {
