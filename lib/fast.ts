@@ -1094,7 +1094,7 @@ export function runFast(
   return { run, fast, losses, samples, trainSeconds };
 }
 
-// %% ../chapters/08-efficiency.ipynb 54
+// %% ../chapters/08-efficiency.ipynb 56
 /**
  * Milliseconds per step spent in each part of training, over `steps` steps of
  * the real loop.

@@ -197,6 +197,7 @@ function main(): void {
     date: new Date().toISOString(),
     node: process.version,
     cpus: os.cpus().length,
+    cpuModel: os.cpus()[0]?.model ?? "?",
     loadBefore,
     loadAfter,
     quick,
