@@ -137,13 +137,13 @@ export function validateConfig(c: Config): Config {
     problem(`seed must be a whole number, got ${String(c.seed)}`);
   count("n_embd", 1);
   count("n_head", 1);
-  count("n_layer", 1);
+  count("n_layer", 0); // no layers: embeddings straight into lm_head
   count("block_size", 1);
-  count("num_steps", 1);
+  count("num_steps", 0); // no steps: samples from the initial weights
   count("num_samples", 0);
   if (c.n_embd % c.n_head !== 0)
     problem(`n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head})`);
-  real("learning_rate", (v) => v > 0, "greater than 0");
+  real("learning_rate", (v) => v >= 0, "at least 0");
   real("beta1", (v) => v >= 0 && v < 1, "at least 0 and below 1");
   real("beta2", (v) => v >= 0 && v < 1, "at least 0 and below 1");
   real("eps_adam", (v) => v > 0, "greater than 0");

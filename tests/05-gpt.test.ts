@@ -80,8 +80,13 @@ describe("configuration", () => {
       { n_head: 3 },
       /n_embd \(16\) must be divisible by n_head \(3\)/,
     ],
-    ["zero layers", { n_layer: 0 }, /n_layer must be at least 1/],
-    ["zero steps", { num_steps: 0 }, /num_steps must be at least 1/],
+    ["negative layers", { n_layer: -1 }, /n_layer must be at least 0/],
+    ["negative steps", { num_steps: -5 }, /num_steps must be at least 0/],
+    [
+      "negative learning rate",
+      { learning_rate: -0.01 },
+      /learning_rate must be at least 0/,
+    ],
     [
       "negative block size",
       { block_size: -4 },

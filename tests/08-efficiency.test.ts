@@ -97,7 +97,7 @@ function randomConfig(rng: Random): Config {
     seed: rng.randbelow(1_000_000),
     n_head,
     n_embd: n_head * pick([1, 2, 3, 4]), // n_embd = 1 included (see worstGradientError)
-    n_layer: pick([1, 2, 3]),
+    n_layer: pick([0, 1, 2, 3]),
     block_size: 2 + rng.randbelow(9), // block_size 1 with crop_to_block leaves no position to train on
     init_std: pick([0.02, 0.08, 0.3]),
     special_tokens: pick(["bos", "bos-eos"] as const),

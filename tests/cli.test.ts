@@ -95,6 +95,40 @@ describe("--jsonl", () => {
   });
 });
 
+describe("degenerate but valid configurations", () => {
+  // Expected values: an independent Python run of the reference semantics.
+  it("--steps 0 samples from the initial weights", () => {
+    const r = cli(["train", "--jsonl", "--steps", "0", "--samples", "3"]);
+    const texts = r.out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { step?: number; text?: string })
+      .filter((o) => o.text !== undefined)
+      .map((o) => o.text);
+    expect(r.code).toBe(0);
+    expect(r.out).not.toMatch(/"step"/);
+    expect(texts).toEqual(["foiramkietqdcpxl", "kygcajvurcwxhabl", "jjqy"]);
+  });
+
+  for (const engine of ["value", "fast"]) {
+    it(`--n-layer 0 trains embeddings straight into lm_head (${engine})`, () => {
+      const argv = ["train", "--jsonl", "--n-layer", "0", "--steps", "3"];
+      const r = cli([...argv, "--samples", "1", "--engine", engine]);
+      const objs = r.out
+        .trim()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+      expect(objs[0]).toEqual({ docs: 8403, vocab_size: 27, params: 1120 });
+      const losses = objs.slice(1, 4).map((o) => o.loss as number);
+      const expected = [
+        2.909892957547474, 3.263044183094449, 3.6545367174257644,
+      ];
+      losses.forEach((l, i) => expect(l).toBeCloseTo(expected[i], 12));
+      expect(objs[4]).toEqual({ sample: 1, text: "ubnmsyolfmgiqawq" });
+    });
+  }
+});
+
 describe("flags", () => {
   it("--help documents every flag with its default", () => {
     const r = cli(["train", "--help"]);
@@ -188,7 +222,7 @@ describe("flags", () => {
     ],
     [["train", "--steps", "abc"], /--steps needs a number, got "abc"/],
     [["train", "--steps", "1.5"], /--steps needs a whole number/],
-    [["train", "--steps", "0"], /num_steps must be at least 1.*--steps/],
+    [["train", "--steps", "-1"], /num_steps must be at least 0.*--steps/],
     [["train", "--n-head", "3"], /must be divisible by n_head/],
     [["train", "--temperature", "0"], /temperature must be greater than 0/],
     [["train", "--lr", "NaN"], /--lr needs a number/],
