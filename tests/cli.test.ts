@@ -381,28 +381,9 @@ describe("checkpoints", () => {
   });
 
   it("sample takes its own seed, count and temperature", () => {
-    const a = cli([
-      "sample",
-      "--load",
-      ckpt,
-      "--seed",
-      "3",
-      "--samples",
-      "4",
-      "--temperature",
-      "0.8",
-    ]);
-    const b = cli([
-      "sample",
-      "--load",
-      ckpt,
-      "--seed",
-      "3",
-      "--samples",
-      "4",
-      "--temperature",
-      "0.8",
-    ]);
+    const argv = ["sample", "--load", ckpt, "--seed", "3", "--samples", "4"];
+    const a = cli([...argv, "--temperature", "0.8"]);
+    const b = cli([...argv, "--temperature", "0.8"]); // the same again
     expect(a.code).toBe(0);
     expect(
       a.out.split("\n").filter((l) => l.startsWith("sample")),
