@@ -103,6 +103,7 @@ test: check typecheck vitest notebooks
 book: $(BUILT) $(KERNEL)
 	@rm -rf book/_build/html
 	node scripts/live/build.mjs book/_build/live
+	@cp scripts/book.css book/_build/live/
 	@# MathJax from npm, so formulas render offline too (no CDN).
 	@mkdir -p book/_build/live/mathjax/output/chtml/fonts
 	@cp node_modules/mathjax/es5/tex-chtml.js book/_build/live/mathjax/

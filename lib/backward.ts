@@ -12,10 +12,9 @@ let searchStamp = 0;
 // %% ../chapters/04-backward.ipynb 11
 /**
  * Every node reachable from root, each once, children before parents: the
- * post-order of a
- * depth-first search that visits children in order. Iterative, so deep graphs
- * do not overflow
- * the call stack; it yields the same order as the recursive search.
+ * post-order of a depth-first search that visits children in order. Iterative,
+ * so deep graphs do not overflow the call stack; it yields the same order as
+ * the recursive search.
  */
 export function topoOrder(root: Value): Value[] {
   const stamp = ++searchStamp;
@@ -51,7 +50,8 @@ export function backward(root: Value): void {
   root.grad = 1;
   for (let n = order.length - 1; n >= 0; n--) {
     const v = order[n];
-    const grad = v.grad; // a node is never its own child, so this stays fixed in the loop
+    // a node is never its own child, so this stays fixed in the loop
+    const grad = v.grad;
     const children = v.children;
     const local = v.localGrads;
     for (let j = 0; j < children.length; j++)

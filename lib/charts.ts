@@ -222,7 +222,8 @@ function lineChartSpec(
     if (s.x !== undefined) {
       if (s.x.length !== s.values.length)
         throw new RangeError(
-          `lineChart series "${s.name}": ${s.x.length} x values for ${s.values.length} y values`,
+          `lineChart series "${s.name}": ${s.x.length} ` +
+            `x values for ${s.values.length} y values`,
         );
       checkFinite(`lineChart series "${s.name}" x`, s.x);
     }
@@ -329,7 +330,8 @@ function barChartSpec(
         scale: { domain: ["no", "yes"], range: ["#6b9ac4", "#d95f02"] },
         legend: null,
       },
-      description: { field: "about" }, // what screen readers say for a bar (the axis itself only knows indices)
+      // what screen readers say for a bar (the axis itself only knows indices)
+      description: { field: "about" },
     },
   };
 }
@@ -491,18 +493,21 @@ function heatmapSpec(
     const where = panels.length > 1 ? `heatmap "${p.name}"` : "heatmap";
     if (p.values.length !== options.rowLabels.length)
       throw new RangeError(
-        `${where}: ${p.values.length} rows for ${options.rowLabels.length} row labels`,
+        `${where}: ${p.values.length} rows for ` +
+          `${options.rowLabels.length} row labels`,
       );
     p.values.forEach((row, r) => {
       if (row.length !== options.colLabels.length)
         throw new RangeError(
-          `${where}: row ${r} has ${row.length} values for ${options.colLabels.length} column labels`,
+          `${where}: row ${r} has ${row.length} values ` +
+            `for ${options.colLabels.length} column labels`,
         );
       row.forEach((v, c) => {
         if (v === null) return;
         if (!Number.isFinite(v))
           throw new RangeError(
-            `${where}: cell [${r}][${c}] is ${v}, not a finite number (use null for a blank cell)`,
+            `${where}: cell [${r}][${c}] is ${v}, not a ` +
+              `finite number (use null for a blank cell)`,
           );
         min = Math.min(min, v);
         max = Math.max(max, v);

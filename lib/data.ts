@@ -125,7 +125,8 @@ export function buildTokenizer(
       const id = ids.get(ch);
       if (id === undefined) {
         throw new InputError(
-          `unknown character ${describeChar(ch)} in ${JSON.stringify(text)}: it is not in the vocabulary of ${chars.length} characters`,
+          `unknown character ${describeChar(ch)} in ${JSON.stringify(text)}: ` +
+            `it is not in the vocabulary of ${chars.length} characters`,
         );
       }
       return id;

@@ -155,7 +155,8 @@ export function fastToModel(fast: FastModel): Model {
 
 // %% ../chapters/08-efficiency.ipynb 14
 interface LayerActs {
-  readonly msA: Float64Array; // per position: ms + 1e-5 of the attention's rmsnorm
+  // per position: ms + 1e-5 of the attention's rmsnorm
+  readonly msA: Float64Array;
   readonly scaleA: Float64Array; // its (ms + 1e-5) ** -0.5
   readonly xa: Float64Array; // the normalised input
   readonly q: Float64Array;
@@ -537,9 +538,8 @@ function crossEntropyForward(
 // %% ../chapters/08-efficiency.ipynb 22
 /**
  * Backward of y_t = W x_t at every position t < n (x_t at X[t * cols], dy_t at
- * dY[t * rows]):
- * W.grad += sum_t dy_t x_t^T, and dX[t * cols ..] = W^T dy_t (or += when
- * accumulate).
+ * dY[t * rows]): W.grad += sum_t dy_t x_t^T, and dX[t * cols ..] = W^T dy_t (or
+ * += when accumulate).
  */
 function linearBackward(
   dX: Float64Array,
@@ -897,13 +897,16 @@ function lossAndGradN(
 // %% ../chapters/08-efficiency.ipynb 31
 /**
  * The loss of one document's tokens (as trainingTokens gives them) and its
- * gradient, added into
- * every matrix's grad: what lossAndGrads does in the Value engine.
+ * gradient, added into every matrix's grad: what lossAndGrads does in the Value
+ * engine.
  */
 export function fastLossAndGrad(model: FastModel, tokens: readonly number[]): number {
   if (model.config.backward_mode !== "mean") {
+    const mode = model.config.backward_mode;
     throw new InputError(
-      `the fast engine only implements backward_mode "mean"; "${model.config.backward_mode}" (the first version's one backward pass per position) needs the Value engine (--engine value)`,
+      `the fast engine only implements backward_mode "mean"; "${mode}" ` +
+        `(the first version's one backward pass per position) needs the ` +
+        `Value engine (--engine value)`,
     );
   }
   if (tokens.length < 2)
@@ -981,8 +984,11 @@ export function trainFastModel(
 ): number[] {
   const { config, tok, docs } = run;
   if (config.backward_mode !== "mean") {
+    const mode = config.backward_mode;
     throw new InputError(
-      `the fast engine only implements backward_mode "mean"; "${config.backward_mode}" (the first version's one backward pass per position) needs the Value engine (--engine value)`,
+      `the fast engine only implements backward_mode "mean"; "${mode}" ` +
+        `(the first version's one backward pass per position) needs the ` +
+        `Value engine (--engine value)`,
     );
   }
   const adam = createFastAdam(fast);
@@ -994,7 +1000,8 @@ export function trainFastModel(
     );
     if (!Number.isFinite(loss)) {
       throw new TrainingDiverged(
-        `training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`,
+        `training diverged at step ${step + 1}: the ` +
+          `loss is ${loss} (try a smaller learning rate)`,
       );
     }
     fastAdamStep(fast, adam, step);

@@ -128,10 +128,11 @@ export function validateConfig(c: Config): Config {
     else if (!ok(v)) problem(`${name} must be ${rule}, got ${v}`);
   };
   const oneOf = (name: keyof Config, allowed: readonly unknown[]): void => {
-    if (!allowed.includes(c[name]))
-      problem(
-        `${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}, got ${JSON.stringify(c[name])}`,
-      );
+    if (allowed.includes(c[name])) return;
+    const choices = allowed.map((a) => JSON.stringify(a)).join(", ");
+    problem(
+      `${name} must be one of ${choices}, got ${JSON.stringify(c[name])}`,
+    );
   };
   if (typeof c.seed !== "number" || !Number.isSafeInteger(c.seed))
     problem(`seed must be a whole number, got ${String(c.seed)}`);
@@ -158,7 +159,8 @@ export function validateConfig(c: Config): Config {
   oneOf("backward_mode", ["mean", "per-position"]);
   if (c.crop_to_block && c.block_size < 2) {
     problem(
-      `crop_to_block needs block_size of at least 2, got ${c.block_size}: a document cropped to one token leaves nothing to predict`,
+      `crop_to_block needs block_size of at least 2, got ${c.block_size}: ` +
+        `a document cropped to one token leaves nothing to predict`,
     );
   }
   return c;
@@ -312,9 +314,8 @@ export function createModel(config: Config, vocabSize: number, rng: Random): Mod
 // %% ../chapters/05-gpt.ipynb 16
 /**
  * sum(a[aStart + j] * b[bStart + j] for j < n) as one node: the same products,
- * added in Python's
- * order ((0 + a0*b0) + a1*b1) + ...; inputs a0, b0, a1, b1, ... with local
- * gradients b0, a0, b1, a1, ...
+ * added in Python's order ((0 + a0*b0) + a1*b1) + ...; inputs a0, b0, a1, b1,
+ * ... with local gradients b0, a0, b1, a1, ...
  */
 function dot(
   a: readonly Value[],
@@ -417,8 +418,7 @@ export type AttentionWatcher = (
 
 /**
  * The logits (one per vocabulary token) for `token` at position `pos`,
- * appending this position's
- * keys and values to the caches.
+ * appending this position's keys and values to the caches.
  */
 export function gpt(
   model: Model,
@@ -431,7 +431,8 @@ export function gpt(
   const { config } = model;
   const e = config.n_embd;
   const headDim = e / config.n_head;
-  const literal = config.backward_mode === "per-position"; // see "One node for a whole sum"
+  // see "One node for a whole sum"
+  const literal = config.backward_mode === "per-position";
   const tokRow = model.wte[token];
   if (tokRow === undefined)
     throw new RangeError(
@@ -474,7 +475,8 @@ export function gpt(
       const column = new Array<Value>(T);
       for (let j = 0; j < headDim; j++) {
         for (let t = 0; t < T; t++) column[t] = layerValues[t][hs + j];
-        xAttn[hs + j] = dot(weights, 0, column, 0, T, literal); // sum_t w_t * v_t[j]
+        // sum_t w_t * v_t[j]
+        xAttn[hs + j] = dot(weights, 0, column, 0, T, literal);
       }
     }
     x = linear(xAttn, w.attn_wo, literal);

@@ -239,7 +239,8 @@ function choices<T>(
 function checkChoices(n: number, weights: readonly number[], k: number): void {
   if (weights.length !== n) {
     throw new RangeError(
-      `choices: ${weights.length} weights for a population of ${n}: the number of weights must match`,
+      `choices: ${weights.length} weights for a population ` +
+        `of ${n}: the number of weights must match`,
     );
   }
   if (n === 0) throw new RangeError("choices: the population is empty");

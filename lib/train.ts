@@ -96,7 +96,8 @@ export function lossAndGrads(model: Model, tokens: readonly number[]): number {
   const { keys, values } = emptyCache(config);
   let reported = 0.0;
   for (let pos = 0; pos < n; pos++) {
-    const probs = softmax(gpt(model, tokens[pos], pos, keys, values), true); // literal sums: see chapter 5
+    // literal sums: see chapter 5
+    const probs = softmax(gpt(model, tokens[pos], pos, keys, values), true);
     const lossT = probs[tokens[pos + 1]]
       .log()
       .neg()
@@ -169,7 +170,8 @@ export function train(run: Run, onStep?: StepListener): number[] {
     const loss = lossAndGrads(model, tokens);
     if (!Number.isFinite(loss)) {
       throw new TrainingDiverged(
-        `training diverged at step ${step + 1}: the loss is ${loss} (try a smaller learning rate)`,
+        `training diverged at step ${step + 1}: the ` +
+          `loss is ${loss} (try a smaller learning rate)`,
       );
     }
     adamStep(model.params, adam, step, config);

@@ -181,17 +181,16 @@ import { InputError } from "./data";
 
 /**
  * Returns v if its data is a finite number; otherwise throws an InputError
- * naming `what`.
- * Operations never check (they follow IEEE 754: log(0) = -Infinity, 0 ** -1 =
- * Infinity,
- * log(-1) = NaN), so call this where a number leaves the graph, such as each
- * step's loss.
+ * naming `what`. Operations never check (they follow IEEE 754: log(0) =
+ * -Infinity, 0 ** -1 = Infinity, log(-1) = NaN), so call this where a number
+ * leaves the graph, such as each step's loss.
  */
 export function checkFinite(v: Value, what: string): Value {
   if (!Number.isFinite(v.data)) {
     throw new InputError(
-      `${what} is ${v.data}, not a finite number: an operation left its domain ` +
-        `(log of a number <= 0, 0 to a negative power) or overflowed (exp of a large number)`,
+      `${what} is ${v.data}, not a finite number: an operation left its ` +
+        `domain (log of a number <= 0, 0 to a negative power) or ` +
+        `overflowed (exp of a large number)`,
     );
   }
   return v;

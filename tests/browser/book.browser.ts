@@ -107,6 +107,11 @@ describe("every page of the book", () => {
           .filter((i) => !i.complete || i.naturalWidth === 0)
           .map((i) => i.src),
         codeCells: inputs.length,
+        // At the desktop width of the test window (1280 px), every line of code fits.
+        scrollingCells: inputs.filter((c) => {
+          const pre = c.querySelector("pre");
+          return pre !== null && pre.scrollWidth > pre.clientWidth + 1;
+        }).length,
         typescriptCells: inputs.filter(
           (c) => c.querySelector(".highlight-typescript") !== null,
         ).length,
@@ -122,6 +127,7 @@ describe("every page of the book", () => {
     expect(errors).toEqual([]);
     expect(facts.brokenImages).toEqual([]);
     expect(facts.errorOutputs).toBe(0);
+    expect(facts.scrollingCells).toBe(0);
     expect(figures).toBeGreaterThanOrEqual(MIN_FIGURES[name] ?? Infinity);
     if (name.match(/\/\d\d-/)) {
       // A chapter notebook: its code cells are shown, all highlighted as TypeScript.
