@@ -695,3 +695,27 @@ export function scatter(
 ): Promise<string> {
   return renderSvg(scatterSpec(points, options));
 }
+
+// %% ../chapters/00-charts.ipynb 51
+/** One row of a table: column name to value. */
+export type TableRow = Readonly<Record<string, string | number>>;
+
+/**
+ * The rows as an HTML table: a column per key of the first row, in order;
+ * text is escaped, numbers are aligned right. Show it with tslab.display.html.
+ */
+export function htmlTable(rows: readonly TableRow[]): string {
+  checkNonEmpty("htmlTable", rows.length);
+  const columns = Object.keys(rows[0]);
+  const escape = (text: string): string =>
+    text.replace(/[&<>"]/g, (c) => `&#${c.charCodeAt(0)};`);
+  const cell = (v: string | number | undefined): string =>
+    typeof v === "number"
+      ? `<td style="text-align: right">${v}</td>`
+      : `<td>${escape(v ?? "")}</td>`;
+  const head = columns.map((c) => `<th>${escape(c)}</th>`).join("");
+  const body = rows.map(
+    (r) => `<tr>${columns.map((c) => cell(r[c])).join("")}</tr>`,
+  );
+  return `<table><tr>${head}</tr>${body.join("")}</table>`;
+}

@@ -5,6 +5,7 @@ import {
   barChart,
   heatmap,
   histogram,
+  htmlTable,
   lineChart,
   movingAverage,
   renderSvg,
@@ -284,5 +285,24 @@ describe("movingAverage", () => {
     expect(movingAverage([1, 2, 3, 4, 5, 6], 3)).toEqual([1, 1.5, 2, 3, 4, 5]);
     expect(movingAverage([4, 8], 1)).toEqual([4, 8]);
     expect(movingAverage([], 5)).toEqual([]);
+  });
+});
+
+describe("htmlTable", () => {
+  it("has a header from the first row's keys, escapes text, aligns numbers", () => {
+    const html = htmlTable([
+      { name: "<BOS>", count: 3 },
+      { name: "a & b", count: 12 },
+    ]);
+    expect(html).toBe(
+      "<table><tr><th>name</th><th>count</th></tr>" +
+        '<tr><td>&#60;BOS&#62;</td><td style="text-align: right">3</td></tr>' +
+        '<tr><td>a &#38; b</td><td style="text-align: right">12</td></tr>' +
+        "</table>",
+    );
+  });
+
+  it("refuses an empty table", () => {
+    expect(() => htmlTable([])).toThrow(/htmlTable: nothing to draw/);
   });
 });
