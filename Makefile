@@ -122,8 +122,8 @@ lab: $(BUILT) $(KERNEL)
 train: $(BUILT)
 	node lib/bin/microgpt.js train $(ARGS)
 
-# Both engines side by side (default config, 1000 steps; n_embd 64 / 4 layers / block 32, 200
-# steps): ms/step, steps/s, peak memory, speed-up; JSON in bench/engines.json. Then the Value
+# Both engines side by side (default config, 1000 steps, three runs each, the median reported;
+# n_embd 64 / 4 layers / block 32, 200 steps): ms/step, steps/s, peak memory, speed-up; JSON in bench/engines.json. Then the Value
 # engine alone as the CLI runs it (bench/results.json).
 bench: $(BUILT)
 	$(TSNODE) scripts/bench-engines.ts $(ARGS)

@@ -4,11 +4,13 @@
 // steps per second, peak memory, and the speed-up of the fast engine. Each (engine,
 // configuration) runs in a fresh Node process with Node's default heap, as the CLI runs the
 // default (mean) backward, so JIT warm-up is included as a user would see it, and peak memory is
-// that run's alone. The load average is
-// printed too: other processes on a shared machine slow every figure down.
+// that run's alone. The load average is printed too: other processes on a shared machine slow
+// every figure down. To make one busy moment count less, the default configuration is run three
+// times per engine (the engines taking turns) and the run with the median time is reported.
 //
-//   ts-node scripts/bench-engines.ts [--quick] [--out FILE]
+//   ts-node scripts/bench-engines.ts [--quick] [--repeat N] [--out FILE]
 //
+// --repeat N runs the default configuration N times per engine (default 3).
 // --quick times the Value engine on fewer steps (100 and 5) instead of the full runs (the full
 // Value-engine run of the larger configuration takes many minutes).
 // Prints a table; writes JSON (default bench/engines.json).
@@ -21,6 +23,8 @@ interface Case {
   name: string;
   overrides: Record<string, number>;
   steps: number;
+  /** Runs per engine; the median one is reported (the larger case is run once: it is slow). */
+  repeats: number;
 }
 
 interface Measurement {
@@ -34,15 +38,18 @@ interface Measurement {
   stepsPerSecond: number;
   peakMB: number;
   losses: number[];
+  /** ms per step of every run of this engine and configuration, in order. */
+  runs: number[];
 }
 
 const root = path.resolve(__dirname, "..");
 const cases: Case[] = [
-  { name: "default", overrides: {}, steps: 1000 },
+  { name: "default", overrides: {}, steps: 1000, repeats: 3 },
   {
     name: "n_embd 64, n_head 4, n_layer 4, block_size 32",
     overrides: { n_embd: 64, n_head: 4, n_layer: 4, block_size: 32 },
     steps: 200,
+    repeats: 1,
   },
 ];
 
@@ -104,6 +111,16 @@ function measure(
     stepsPerSecond: steps / out.seconds,
     peakMB: out.peakKB / 1024,
     losses: out.losses,
+    runs: [(out.seconds * 1000) / steps],
+  };
+}
+
+/** The run with the median time, carrying the times of all runs. */
+function medianRun(runs: Measurement[]): Measurement {
+  const sorted = [...runs].sort((a, b) => a.msPerStep - b.msPerStep);
+  return {
+    ...sorted[(sorted.length - 1) >> 1],
+    runs: runs.map((r) => r.msPerStep),
   };
 }
 
@@ -111,6 +128,11 @@ const fmt = (ms: number): string => ms.toFixed(ms < 1 ? 4 : 2);
 
 function main(): void {
   const quick = process.argv.includes("--quick");
+  const repeatIndex = process.argv.indexOf("--repeat");
+  const defaultRepeats =
+    repeatIndex >= 0 ? Number(process.argv[repeatIndex + 1]) : 3;
+  if (!Number.isInteger(defaultRepeats) || defaultRepeats < 1)
+    throw new Error("--repeat needs a whole number of at least 1");
   const outIndex = process.argv.indexOf("--out");
   const outFile =
     outIndex >= 0
@@ -132,17 +154,28 @@ function main(): void {
       "peak MB",
       "speed-up",
       "losses agree",
+      "runs (ms/step)",
     ],
   ];
   for (const c of cases) {
-    const fast = measure("fast", c, c.steps);
     const valueSteps = quick
       ? Math.max(5, Math.round(c.steps / 10 / (c.steps < 1000 ? 4 : 1)))
       : c.steps;
-    process.stderr.write(
-      `${c.name}: fast ${fast.msPerStep.toFixed(3)} ms/step; Value engine, ${valueSteps} steps...\n`,
-    );
-    const value = measure("value", c, valueSteps);
+    const repeats = c.name === "default" ? defaultRepeats : c.repeats;
+    const fastRuns: Measurement[] = [];
+    const valueRuns: Measurement[] = [];
+    for (let k = 0; k < repeats; k++) {
+      // The engines take turns, so a busy moment is likely to slow both.
+      fastRuns.push(measure("fast", c, c.steps));
+      process.stderr.write(
+        `${c.name}, run ${k + 1} of ${repeats}: fast ` +
+          `${fastRuns[k].msPerStep.toFixed(3)} ms/step; ` +
+          `Value engine, ${valueSteps} steps...\n`,
+      );
+      valueRuns.push(measure("value", c, valueSteps));
+    }
+    const fast = medianRun(fastRuns);
+    const value = medianRun(valueRuns);
     // Same configuration and same steps: the losses must agree (to the last bits).
     let worst = 0;
     for (let i = 0; i < value.losses.length && valueSteps === c.steps; i++) {
@@ -169,6 +202,7 @@ function main(): void {
         r.peakMB.toFixed(0),
         r.engine === "fast" ? `${speedup.toFixed(0)}x` : "1x",
         r.engine === "fast" ? agree : "",
+        r.runs.map(fmt).join(" "),
       ]);
     }
   }
