@@ -73,7 +73,7 @@ $(BUILT): $(NPM_OK) $(LIB_SRC)
 
 build: $(BUILT)
 
-# Hand-written TypeScript that Prettier keeps in shape (the chapters' cells are done by scripts/format.ts).
+# Hand-written TypeScript that Prettier keeps in shape (scripts/format.ts does the chapters' cells).
 FORMATTED := "lib/cli/**/*.ts" "lib/bin/*.js" "scripts/**/*.{ts,mjs}" "tests/**/*.ts" "*.mts"
 
 check: $(NPM_OK)
@@ -123,8 +123,8 @@ train: $(BUILT)
 	node lib/bin/microgpt.js train $(ARGS)
 
 # Both engines side by side (default config, 1000 steps, three runs each, the median reported;
-# n_embd 64 / 4 layers / block 32, 200 steps): ms/step, steps/s, peak memory, speed-up; JSON in bench/engines.json. Then the Value
-# engine alone as the CLI runs it (bench/results.json).
+# n_embd 64 / 4 layers / block 32, 200 steps): ms/step, steps/s, peak memory, speed-up; JSON in
+# bench/engines.json. Then the Value engine alone as the CLI runs it (bench/results.json).
 bench: $(BUILT)
 	$(TSNODE) scripts/bench-engines.ts $(ARGS)
 	$(TSNODE) scripts/bench.ts
