@@ -9,4 +9,4 @@ export * from "./gpt";
 export * from "./train";
 export * from "./sample";
 export * from "./fast";
-export * from "./compare";
+export * from "./gradcheck";
