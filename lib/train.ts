@@ -3,7 +3,8 @@
 // %% ../chapters/06-training.ipynb 3
 import { InputError, buildTokenizer, encodeDoc, type Tokenizer } from "./data";
 import { createRandom, type Random } from "./random";
-import { createModel, type Config, type Model } from "./gpt";
+import { createModel, type Model } from "./gpt";
+import { type Config } from "./config";
 
 /** Everything a training run starts from. */
 export interface Run {

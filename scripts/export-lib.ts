@@ -6,9 +6,12 @@
 // A chapter names its module with `//| default_exp <module>` in its first code cell. A code cell
 // whose first line is `//| export` is copied into that module and its top-level declarations are
 // exported (the kernel runs cells as scripts, so the notebook itself writes no `export`); a cell
-// marked `//| exporti` is copied as it is (internal helpers), as in nbdev. In the notebook, cells
-// import earlier chapters from the built package (`import { Value } from "microgpt"`); in lib/
-// those imports are rewritten to the module that defines each name (`from "./value"`).
+// marked `//| exporti` is copied as it is (internal helpers), as in nbdev. `//| export <module>`
+// (or `exporti <module>`) sends one cell to another module instead, so a long chapter can be cut
+// into small modules; a name one of them uses from another module of the same chapter is imported
+// there, and exported from its own module (an internal one stays out of lib/index.ts). In the
+// notebook, cells import earlier chapters from the built package (`import { Value } from
+// "microgpt"`); in lib/ those imports are rewritten to the module that defines each name.
 import * as fs from "node:fs";
 import * as path from "node:path";
 
@@ -28,11 +31,12 @@ interface ExportCell {
   index: number;
   lines: string[];
   public: boolean;
+  module: string;
 }
 
 interface Chapter {
   notebook: string; // file name, e.g. 03-value.ipynb
-  module: string; // e.g. value
+  modules: string[]; // e.g. [value]: the default_exp module first, then any a cell names
   cells: ExportCell[];
 }
 
@@ -67,7 +71,7 @@ function dirtyCells(file: string): number[] {
 function readChapter(file: string): Chapter | null {
   const nb = readNotebook(file);
   let module: string | null = null;
-  const cells: ExportCell[] = [];
+  const cells: (ExportCell & { named: boolean })[] = [];
   nb.cells.forEach((cell, index) => {
     if (cell.cell_type !== "code") return;
     const lines = sourceOf(cell).replace(/\s+$/, "").split("\n");
@@ -75,12 +79,16 @@ function readChapter(file: string): Chapter | null {
       const m = /^\/\/\|\s*default_exp\s+([\w-]+)\s*$/.exec(line);
       if (m) module = m[1];
     }
-    const directive = /^\/\/\|\s*(export|exporti)\s*$/.exec(lines[0] ?? "");
+    const directive = /^\/\/\|\s*(export|exporti)(?:\s+([\w-]+))?\s*$/.exec(
+      lines[0] ?? "",
+    );
     if (directive)
       cells.push({
         index,
         lines: lines.slice(1),
         public: directive[1] === "export",
+        module: directive[2] ?? "",
+        named: directive[2] !== undefined,
       });
   });
   if (cells.length === 0) return null;
@@ -89,7 +97,17 @@ function readChapter(file: string): Chapter | null {
       `chapters/${file} has exported cells but no \`//| default_exp <module>\` line`,
     );
   }
-  return { notebook: file, module, cells };
+  const fallback: string = module;
+  const modules = [fallback];
+  for (const cell of cells) {
+    if (!cell.named) cell.module = fallback;
+    if (!modules.includes(cell.module)) modules.push(cell.module);
+  }
+  return {
+    notebook: file,
+    modules,
+    cells: cells.map(({ named: _named, ...cell }) => cell),
+  };
 }
 
 // A top-level declaration, as the notebook writes it (without `export`).
@@ -106,11 +124,64 @@ function symbolTable(chapters: Chapter[]): Map<string, string> {
       if (!cell.public) continue;
       for (const line of cell.lines) {
         const m = DECLARATION.exec(line);
-        if (m) table.set(m[1], ch.module);
+        if (m) table.set(m[1], cell.module);
       }
     }
   }
   return table;
+}
+
+/** Every top-level name a chapter declares (exported or not), with its module. */
+function declarations(ch: Chapter): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const cell of ch.cells)
+    for (const line of cell.lines) {
+      const m = DECLARATION.exec(line);
+      if (m) names.set(m[1], cell.module);
+    }
+  return names;
+}
+
+/** The identifiers a module's code uses, comments left out. */
+function identifiersUsed(lines: readonly string[]): Set<string> {
+  const used = new Set<string>();
+  for (const line of lines) {
+    if (/^\s*(\/\*\*?|\*)/.test(line)) continue; // doc comments
+    const code = line.replace(/\/\/.*$/, "");
+    for (const id of code.match(/[A-Za-z_$][\w$]*/g) ?? []) used.add(id);
+  }
+  return used;
+}
+
+/**
+ * For each module of a chapter, what it uses from its sibling modules:
+ * module -> (sibling -> names).
+ */
+function siblingImports(ch: Chapter): Map<string, Map<string, string[]>> {
+  const declared = declarations(ch);
+  const out = new Map<string, Map<string, string[]>>();
+  for (const module of ch.modules) {
+    const lines = ch.cells
+      .filter((c) => c.module === module)
+      .flatMap((c) => c.lines);
+    const bySibling = new Map<string, string[]>();
+    for (const id of identifiersUsed(lines)) {
+      const home = declared.get(id);
+      if (home === undefined || home === module) continue;
+      bySibling.set(home, [...(bySibling.get(home) ?? []), id]);
+    }
+    out.set(module, bySibling);
+  }
+  return out;
+}
+
+/** Names of a chapter that a sibling module imports, so their own module must export them. */
+function sharedNames(ch: Chapter): Set<string> {
+  const shared = new Set<string>();
+  for (const bySibling of siblingImports(ch).values())
+    for (const names of bySibling.values())
+      for (const n of names) shared.add(n);
+  return shared;
 }
 
 function rewriteImport(
@@ -174,10 +245,20 @@ function joinImports(lines: readonly string[]): string[] {
   return out;
 }
 
-function render(ch: Chapter, table: Map<string, string>): string {
+function render(
+  ch: Chapter,
+  module: string,
+  table: Map<string, string>,
+): string {
   const rel = `../chapters/${ch.notebook}`;
   const out = [`${GENERATED} File to edit: ${rel} (then run \`make lib\`)`, ""];
+  const shared = sharedNames(ch);
+  const fromSiblings = siblingImports(ch).get(module) ?? new Map();
+  for (const [sibling, names] of fromSiblings)
+    out.push(`import { ${names.join(", ")} } from "./${sibling}";`);
+  if (fromSiblings.size > 0) out.push("");
   for (const cell of ch.cells) {
+    if (cell.module !== module) continue;
     out.push(`// %% ${rel} ${cell.index}`);
     for (const line of joinImports(cell.lines)) {
       const where = `${rel} cell ${cell.index}`;
@@ -185,9 +266,12 @@ function render(ch: Chapter, table: Map<string, string>): string {
         throw new Error(
           `${where}: write declarations without \`export\` (the export directive adds it)`,
         );
+      const name = DECLARATION.exec(line)?.[1];
       const exported =
-        cell.public && DECLARATION.test(line) ? `export ${line}` : line;
-      out.push(...rewriteImport(exported, where, table, ch.module));
+        name !== undefined && (cell.public || shared.has(name))
+          ? `export ${line}`
+          : line;
+      out.push(...rewriteImport(exported, where, table, module));
     }
     out.push("");
   }
@@ -199,7 +283,23 @@ function renderIndex(chapters: Chapter[]): string {
     `${GENERATED} Written by scripts/export-lib.ts from the chapters (run \`make lib\`).`,
     "",
   ];
-  for (const ch of chapters) out.push(`export * from "./${ch.module}";`);
+  for (const ch of chapters) {
+    const shared = sharedNames(ch);
+    for (const module of ch.modules) {
+      const cells = ch.cells.filter((c) => c.module === module);
+      const names = (pub: boolean): string[] =>
+        cells
+          .filter((c) => c.public === pub)
+          .flatMap((c) => c.lines)
+          .map((l) => DECLARATION.exec(l)?.[1])
+          .filter((n): n is string => n !== undefined);
+      // An internal name exported only for a sibling stays out of the package's index.
+      if (!names(false).some((n) => shared.has(n)))
+        out.push(`export * from "./${module}";`);
+      else if (names(true).length > 0)
+        out.push(`export { ${names(true).join(", ")} } from "./${module}";`);
+    }
+  }
   return out.join("\n") + "\n";
 }
 
@@ -214,16 +314,20 @@ function main(): void {
     .filter((c): c is Chapter => c !== null);
   const seen = new Map<string, string>();
   for (const ch of chapters) {
-    const other = seen.get(ch.module);
-    if (other)
-      throw new Error(
-        `chapters/${ch.notebook} and chapters/${other} both export to lib/${ch.module}.ts`,
-      );
-    seen.set(ch.module, ch.notebook);
+    for (const module of ch.modules) {
+      const other = seen.get(module);
+      if (other)
+        throw new Error(
+          `chapters/${ch.notebook} and chapters/${other} both export to lib/${module}.ts`,
+        );
+      seen.set(module, ch.notebook);
+    }
   }
   const table = symbolTable(chapters);
   const wanted = new Map<string, string>();
-  for (const ch of chapters) wanted.set(`${ch.module}.ts`, render(ch, table));
+  for (const ch of chapters)
+    for (const module of ch.modules)
+      wanted.set(`${module}.ts`, render(ch, module, table));
   wanted.set("index.ts", renderIndex(chapters));
 
   // Generated files that no chapter produces any more.
@@ -252,7 +356,7 @@ function main(): void {
       const from =
         file === "index.ts"
           ? "the chapters"
-          : `chapters/${chapters.find((c) => `${c.module}.ts` === file)?.notebook}`;
+          : `chapters/${seen.get(file.replace(/\.ts$/, ""))}`;
       if (current === null)
         problems.push(`lib/${file} is missing (it comes from ${from})`);
       else if (current !== text)

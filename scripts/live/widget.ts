@@ -3,7 +3,7 @@
 // loss as it goes, then samples. Bundled by scripts/live/build.mjs into book/_build/live/live.js for `make book`.
 // It imports lib's sources module by module (not lib/index) so that the bundle stays small.
 import { defaultCorpus } from "../../lib/data";
-import { makeConfig, type Config } from "../../lib/gpt";
+import { makeConfig, type Config } from "../../lib/config";
 import {
   prepareRun,
   startTraining,
