@@ -1,6 +1,6 @@
 // Nothing lost, nothing crashes: any bytes given as data end in documents or in one clear line,
 // and nothing the command line prints carries a raw control character.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -191,6 +191,51 @@ describe("--data with a file that is not text: exit 2, one line", () => {
       expect(r.stderr).toMatch(message);
     });
   }
+});
+
+describe("a source of text without end is read only up to the limit", () => {
+  // A pipe reports size 0 and, fed by `yes`, never ends: only the bounded read stops.
+  it("a named pipe fed 20 MB of text: an InputError after limit + 1 bytes, the rest never read", async () => {
+    const fifo = path.join(dir, "endless");
+    if (spawnSync("mkfifo", [fifo]).status !== 0) return; // no mkfifo: nothing to test
+    // `head` ends with status 0 only if every byte was read; closed early, it dies of SIGPIPE
+    const writer = spawn(
+      "sh",
+      ["-c", `yes emma | head -c 20000000 > '${fifo}'`],
+      {
+        stdio: "ignore",
+      },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      writer.on("exit", resolve),
+    );
+    expect(() => loadDocs(fifo, 4096)).toThrow(
+      /^data file is larger than 4096 bytes, the limit/,
+    );
+    expect(await exited).not.toBe(0);
+  });
+
+  it(
+    "the command line with `yes |` on /dev/stdin: exit 2, one line",
+    { timeout: 60_000 },
+    () => {
+      const r = spawnSync(
+        "sh",
+        [
+          "-c",
+          `yes emma | '${process.execPath}' '${bin}' train --data /dev/stdin`,
+        ],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        "microgpt: data file is larger than 64 MiB, the limit: /dev/stdin\n",
+      );
+    },
+  );
 });
 
 describe("nothing printed carries a raw control character", () => {
