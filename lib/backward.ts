@@ -44,10 +44,45 @@ export function topoOrder(root: Value): Value[] {
 }
 
 // %% ../chapters/04-backward.ipynb 16
-/** Sets d(root)/d(node) into every node's grad, adding to what is there. */
-export function backward(root: Value): void {
+/**
+ * Takes out the grad of every inner node of `order` that holds one (left by an
+ * earlier pass) and returns them by position; undefined if none did, as in
+ * every fresh graph.
+ */
+function holdInnerGrads(order: readonly Value[]): Float64Array | undefined {
+  let held: Float64Array | undefined;
+  for (let n = 0; n < order.length; n++) {
+    const v = order[n];
+    if (v.grad !== 0 && v.children.length > 0) {
+      held ??= new Float64Array(order.length);
+      held[n] = v.grad;
+      v.grad = 0;
+    }
+  }
+  return held;
+}
+
+// %% ../chapters/04-backward.ipynb 17
+/** How backward treats gradient that an earlier pass left in inner nodes. */
+export interface BackwardOptions {
+  /**
+   * Let every inner node pass on its whole grad, an earlier pass's gradient
+   * included, and set the root's grad to 1: the first microgpt's backward,
+   * kept for its preset (chapters 6 and 9). Default false.
+   */
+  resendHeld?: boolean;
+}
+
+/**
+ * Adds d(root)/d(node) to the grad of every node reachable from root (1 to the
+ * root's own), in the reference's order.
+ */
+export function backward(root: Value, options: BackwardOptions = {}): void {
   const order = topoOrder(root);
-  root.grad = 1;
+  const resend = options.resendHeld === true;
+  const held = resend ? undefined : holdInnerGrads(order);
+  if (resend) root.grad = 1;
+  else root.grad += 1;
   for (let n = order.length - 1; n >= 0; n--) {
     const v = order[n];
     // a node is never its own child, so this stays fixed in the loop
@@ -57,4 +92,7 @@ export function backward(root: Value): void {
     for (let j = 0; j < children.length; j++)
       children[j].grad += local[j] * grad;
   }
+  if (held !== undefined)
+    for (let n = 0; n < order.length; n++)
+      if (held[n] !== 0) order[n].grad += held[n];
 }

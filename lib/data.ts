@@ -31,29 +31,166 @@ export function defaultCorpus(): string[] {
 
 // %% ../chapters/01-data-and-tokenizer.ipynb 9
 /**
- * Splits a text into documents: one per line, each trimmed, empty lines
- * dropped.
+ * True for the control characters a text file never holds: U+0000 to U+001F
+ * except tab, line feed and carriage return, then U+007F to U+009F.
+ */
+function refusedInText(code: number): boolean {
+  return code < 0x20
+    ? code !== 0x09 && code !== 0x0a && code !== 0x0d
+    : code >= 0x7f && code <= 0x9f;
+}
+
+/** The 1-based line of text[index]: one more than the line ends before it. */
+function lineOf(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index; i++) {
+    const c = text.charCodeAt(i);
+    // "\r\n" is one line end, counted at its "\n"
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(i + 1) !== 0x0a)) line++;
+  }
+  return line;
+}
+
+/** A code point as Unicode writes it: 27 is "U+001B". */
+function codePointName(code: number): string {
+  return "U+" + code.toString(16).toUpperCase().padStart(4, "0");
+}
+
+// %% ../chapters/01-data-and-tokenizer.ipynb 10
+/**
+ * Splits a text into documents: one per line (a line ends at "\n", "\r\n" or
+ * "\r"), each trimmed, empty lines dropped. A control character other than tab
+ * and the line ends is an InputError naming its line.
  */
 export function parseDocs(text: string): string[] {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (refusedInText(code)) {
+      throw new InputError(
+        `line ${lineOf(text, i)} holds the control character ` +
+          `${codePointName(code)}, which text does not contain ` +
+          `(is it a binary file?)`,
+      );
+    }
+  }
   return text
     .trim()
-    .split(/\r?\n/)
+    .split(/\r\n|\r|\n/)
     .map((line) => line.trim())
     .filter((line) => line.length > 0);
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 12
+// %% ../chapters/01-data-and-tokenizer.ipynb 15
+/**
+ * Where `bytes` stop being well-formed UTF-8: the offset of the first byte of
+ * the first bad character, or -1 when every character is well formed.
+ */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i];
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // how many continuation bytes follow, and the range of the first of them
+    let more: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) more = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      more = 2;
+      if (b === 0xe0) lo = 0xa0; // no overlongs below U+0800
+      if (b === 0xed) hi = 0x9f; // no surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      more = 3;
+      if (b === 0xf0) lo = 0x90; // no overlongs below U+10000
+      if (b === 0xf4) hi = 0x8f; // nothing above U+10FFFF
+    } else return i;
+    for (let k = 1; k <= more; k++) {
+      const c = i + k < bytes.length ? bytes[i + k] : -1;
+      if (c < lo || c > hi) return i;
+      lo = 0x80;
+      hi = 0xbf;
+    }
+    i += more + 1;
+  }
+  return -1;
+}
+
+// %% ../chapters/01-data-and-tokenizer.ipynb 18
+/**
+ * The largest data file loadDocs reads, in bytes: 64 MiB (names.txt is 0.2
+ * MiB; at one document per step, 64 MiB is millions of steps).
+ */
+export const MAX_DATA_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The most distinct characters a tokenizer accepts: 10,000 (names.txt has 26;
+ * a novel in Chinese uses a few thousand).
+ */
+export const MAX_VOCAB_CHARS = 10_000;
+
+// %% ../chapters/01-data-and-tokenizer.ipynb 20
 import * as fs from "fs";
 
 /**
- * Reads a data file of documents (one per line), with a clear error when it is
- * missing or empty.
+ * The first bytes of a file: at most limit + 1 of them, and none after the
+ * first byte of a control character (the caller's check then names it).
  */
-export function loadDocs(file: string): string[] {
-  let text: string;
+function readBytes(file: string, limit: number): Buffer {
+  const fd = fs.openSync(file, "r");
   try {
-    text = fs.readFileSync(file, "utf8");
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let stop = false;
+    while (!stop && total <= limit) {
+      const chunk = Buffer.allocUnsafe(Math.min(1 << 16, limit + 1 - total));
+      const n = fs.readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      let end = n;
+      for (let i = 0; i < n; i++) {
+        // below 0x80 a byte is its own character
+        if (chunk[i] < 0x80 && refusedInText(chunk[i])) {
+          end = i + 1;
+          stop = true;
+          break;
+        }
+      }
+      chunks.push(chunk.subarray(0, end));
+      total += end;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** 64 MiB, or a byte count that is not a whole number of MiB. */
+function formatSize(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
+}
+
+// %% ../chapters/01-data-and-tokenizer.ipynb 22
+/**
+ * Reads a data file of documents (one per line) of at most maxBytes bytes, as
+ * UTF-8 text; every problem is an InputError of one line.
+ */
+export function loadDocs(file: string, maxBytes = MAX_DATA_BYTES): string[] {
+  const tooLarge = () =>
+    new InputError(
+      `data file is larger than ${formatSize(maxBytes)}, the limit: ${file}`,
+    );
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory())
+      throw new InputError(`data file is a directory, not a file: ${file}`);
+    if (stat.size > maxBytes) throw tooLarge();
+    bytes = readBytes(file, maxBytes);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") throw new InputError(`data file not found: ${file}`);
     if (code === "EISDIR")
@@ -62,7 +199,24 @@ export function loadDocs(file: string): string[] {
       `cannot read data file ${file}: ${(e as Error).message}`,
     );
   }
-  const docs = parseDocs(text);
+  if (bytes.length > maxBytes) throw tooLarge();
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    const before = bytes.toString("utf8", 0, bad);
+    const hex = bytes[bad].toString(16).toUpperCase();
+    throw new InputError(
+      `data file ${file}: line ${lineOf(before, before.length)} is not ` +
+        `UTF-8 text (byte 0x${hex}); save the file as UTF-8`,
+    );
+  }
+  let docs: string[];
+  try {
+    docs = parseDocs(bytes.toString("utf8"));
+  } catch (e) {
+    throw e instanceof InputError
+      ? new InputError(`data file ${file}: ${e.message}`)
+      : e;
+  }
   if (docs.length === 0)
     throw new InputError(
       `data file has no documents (it is empty or blank): ${file}`,
@@ -70,7 +224,21 @@ export function loadDocs(file: string): string[] {
   return docs;
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 17
+// %% ../chapters/01-data-and-tokenizer.ipynb 26
+/**
+ * The text with every control character (U+0000 to U+001F, U+007F to U+009F)
+ * written as a \u escape, ESC as "\u001b": safe to print to a terminal, and
+ * unchanged in meaning inside a JSON string. (A backslash is left alone, so
+ * the escape is for reading; JSON output is exact.)
+ */
+export function printable(text: string): string {
+  return text.replace(
+    /\p{Cc}/gu,
+    (c) => "\\u" + c.charCodeAt(0).toString(16).padStart(4, "0"),
+  );
+}
+
+// %% ../chapters/01-data-and-tokenizer.ipynb 31
 /**
  * Which special tokens the vocabulary has: one BOS that also ends a document,
  * or BOS = 0 and EOS = 1.
@@ -94,20 +262,16 @@ export interface Tokenizer {
   decode(ids: readonly number[]): string;
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 19
+// %% ../chapters/01-data-and-tokenizer.ipynb 33
 function byCodePoint(a: string, b: string): number {
   return (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0);
 }
 
 function describeChar(ch: string): string {
-  const hex = (ch.codePointAt(0) ?? 0)
-    .toString(16)
-    .toUpperCase()
-    .padStart(4, "0");
-  return `${JSON.stringify(ch)} (U+${hex})`;
+  return `${JSON.stringify(ch)} (${codePointName(ch.codePointAt(0) ?? 0)})`;
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 21
+// %% ../chapters/01-data-and-tokenizer.ipynb 35
 /** Builds a character tokenizer over the documents' characters. */
 export function buildTokenizer(
   docs: readonly string[],
@@ -116,6 +280,12 @@ export function buildTokenizer(
   const chars = [...new Set(docs.flatMap((doc) => Array.from(doc)))].sort(
     byCodePoint,
   );
+  if (chars.length > MAX_VOCAB_CHARS) {
+    throw new InputError(
+      `the documents use ${chars.length} distinct characters, more than ` +
+        `the ${MAX_VOCAB_CHARS} a vocabulary may hold`,
+    );
+  }
   const offset = specials === "bos" ? 0 : 2;
   const bos = specials === "bos" ? chars.length : 0;
   const eos = specials === "bos" ? bos : 1;

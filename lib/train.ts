@@ -103,7 +103,7 @@ export function lossAndGrads(model: Model, tokens: readonly number[]): number {
       .log()
       .neg()
       .mul(1 / n);
-    backward(lossT);
+    backward(lossT, { resendHeld: true });
     reported += lossT.data;
   }
   return reported;

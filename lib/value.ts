@@ -8,6 +8,22 @@ const ADD_GRADS: readonly number[] = [1, 1];
 const RELU_PASS: readonly number[] = [1];
 const RELU_BLOCK: readonly number[] = [0];
 
+/**
+ * x if it is a number, else a TypeError saying `what` must be one. TypeScript
+ * checks this at compile time; plain JavaScript does not, and there 2 + "1"
+ * quietly makes "21".
+ */
+function expectNumber(x: unknown, what: string): number {
+  if (typeof x === "number") return x;
+  const shown =
+    typeof x === "string"
+      ? `the string ${JSON.stringify(x)}`
+      : x === null
+        ? "null"
+        : `a value of type ${typeof x}`;
+  throw new TypeError(`${what}, not ${shown}`);
+}
+
 // %% ../chapters/03-value.ipynb 5
 /**
  * A number in a computation graph: its value, its gradient, and how it was
@@ -30,24 +46,36 @@ export class Value {
     readonly localGrads: readonly number[] = NO_CHILDREN,
     /** The operation's name, for pictures of the graph. */
     readonly op: string = "",
-  ) {}
+  ) {
+    expectNumber(data, "a Value's data must be a number");
+  }
 
   add(other: Value | number): Value {
-    const o = other instanceof Value ? other : new Value(other);
+    const o =
+      other instanceof Value
+        ? other
+        : new Value(expectNumber(other, "add takes a number or a Value"));
     return new Value(this.data + o.data, [this, o], ADD_GRADS, "+");
   }
 
   mul(other: Value | number): Value {
-    const o = other instanceof Value ? other : new Value(other);
+    const o =
+      other instanceof Value
+        ? other
+        : new Value(expectNumber(other, "mul takes a number or a Value"));
     return new Value(this.data * o.data, [this, o], [o.data, this.data], "*");
   }
 
   pow(k: number): Value {
+    expectNumber(k, "pow takes a number as exponent");
     const x = this.data;
     // For k = -1 we write the reciprocal itself: one correctly rounded
     // division.
     const data = k === -1 ? 1 / x : x ** k;
-    return new Value(data, [this], [k * x ** (k - 1)], `^${k}`);
+    // x ** 0 is 1 for every x, so its slope is 0; the formula would give
+    // 0 * 0 ** -1 = 0 * Infinity = NaN at x = 0.
+    const slope = k === 0 ? 0 : k * x ** (k - 1);
+    return new Value(data, [this], [slope], `^${k}`);
   }
 
   log(): Value {
@@ -61,9 +89,11 @@ export class Value {
 
   relu(): Value {
     const x = this.data;
-    return x > 0
-      ? new Value(x, [this], RELU_PASS, "relu")
-      : new Value(0, [this], RELU_BLOCK, "relu");
+    if (x > 0) return new Value(x, [this], RELU_PASS, "relu");
+    // NaN > 0 is false too: pass NaN on instead of hiding it as 0
+    return x <= 0
+      ? new Value(0, [this], RELU_BLOCK, "relu")
+      : new Value(x, [this], [x], "relu");
   }
 
   /** -this, computed as this * -1. */
@@ -73,16 +103,24 @@ export class Value {
 
   /** this - other, computed as this + (-other). */
   sub(other: Value | number): Value {
-    return this.add(other instanceof Value ? other.neg() : -other);
+    return this.add(
+      other instanceof Value
+        ? other.neg()
+        : -expectNumber(other, "sub takes a number or a Value"),
+    );
   }
 
   /** this / other, computed as this * other ** -1. */
   div(other: Value | number): Value {
-    return this.mul(other instanceof Value ? other.pow(-1) : 1 / other);
+    return this.mul(
+      other instanceof Value
+        ? other.pow(-1)
+        : 1 / expectNumber(other, "div takes a number or a Value"),
+    );
   }
 }
 
-// %% ../chapters/03-value.ipynb 23
+// %% ../chapters/03-value.ipynb 25
 function formatNumber(x: number): string {
   const size = Math.abs(x);
   if (!Number.isFinite(x)) return String(x);
@@ -96,7 +134,7 @@ function escapeLabel(text: string): string {
   return text.replace(/[\\"{}|<>]/g, (c) => "\\" + c);
 }
 
-// %% ../chapters/03-value.ipynb 25
+// %% ../chapters/03-value.ipynb 27
 /** How drawDot labels and lays out a graph. */
 export interface DrawOptions {
   /** Names shown in some boxes, e.g. `new Map([[x, "x"]])`. */
@@ -158,13 +196,13 @@ export function toDot(root: Value, options: DrawOptions = {}): string {
   ].join("\n");
 }
 
-// %% ../chapters/03-value.ipynb 28
+// %% ../chapters/03-value.ipynb 30
 function loadViz() {
   return import("@viz-js/viz").then((viz) => viz.instance());
 }
 let vizInstance: ReturnType<typeof loadViz> | undefined;
 
-// %% ../chapters/03-value.ipynb 29
+// %% ../chapters/03-value.ipynb 31
 /** The graph that produced root, drawn by Graphviz as an SVG picture. */
 export async function drawDot(
   root: Value,
@@ -176,7 +214,7 @@ export async function drawDot(
   });
 }
 
-// %% ../chapters/03-value.ipynb 45
+// %% ../chapters/03-value.ipynb 47
 import { InputError } from "./data";
 
 /**

@@ -227,13 +227,33 @@ describe("inputs outside an operation's domain follow IEEE 754; checkFinite turn
     expect(new Value(1000).exp().data).toBe(Infinity);
   });
 
-  it("NaN spreads through add and mul, but relu maps it to 0 (as Python's max(0, nan))", () => {
+  it("NaN spreads through add, mul and relu (relu does not hide it as 0)", () => {
     expect(new Value(NaN).add(1).data).toBeNaN();
     expect(new Value(NaN).mul(0).data).toBeNaN();
+    const r = new Value(NaN).relu();
+    expect([r.data, r.localGrads[0], r.op]).toEqual([NaN, NaN, "relu"]);
+    // the infinities are numbers: relu handles them like any other
     expect([
-      new Value(NaN).relu().data,
-      new Value(NaN).relu().localGrads[0],
-    ]).toEqual([0, 0]);
+      new Value(-Infinity).relu().data,
+      new Value(Infinity).relu().data,
+    ]).toEqual([0, Infinity]);
+    const x = new Value(NaN);
+    backward(x.relu().mul(2));
+    expect(x.grad).toBeNaN();
+  });
+
+  it("pow(0) records the derivative's value, 0, even at 0 (not 0 * Infinity = NaN)", () => {
+    for (const x of [0, -0, 2, -3, Infinity, NaN]) {
+      const v = new Value(x);
+      const p = v.pow(0);
+      expect(p.data).toBe(1);
+      expect(p.localGrads[0]).toBe(0);
+      backward(p);
+      expect(v.grad).toBe(0);
+    }
+    // other exponents keep the formula k * x ** (k - 1), infinities included
+    expect(new Value(0).pow(0.5).localGrads[0]).toBe(Infinity);
+    expect(new Value(0).pow(1).localGrads[0]).toBe(1);
   });
 
   it("checkFinite returns a finite value and throws an InputError naming a non-finite one", () => {
@@ -283,5 +303,54 @@ describe("pictures of the graph", () => {
     const svg = await drawDot(c);
     expect(svg).toContain("<svg");
     expect(svg).toContain("grad &#45;2.0000"); // dc/da = b + 1
+  });
+});
+
+describe("operands from untyped JavaScript", () => {
+  // TypeScript refuses these calls; plain JavaScript makes them, hence the casts
+  const str = (x: string) => x as unknown as number;
+  const a = new Value(2);
+
+  it("new Value refuses anything but a number with a TypeError saying what it got", () => {
+    expect(() => new Value(str("abc"))).toThrow(TypeError);
+    expect(() => new Value(str("abc"))).toThrow(
+      /^a Value's data must be a number, not the string "abc"$/,
+    );
+    expect(() => new Value(undefined as unknown as number)).toThrow(
+      /not a value of type undefined/,
+    );
+    expect(() => new Value(null as unknown as number)).toThrow(/not null/);
+    expect(() => new Value(1n as unknown as number)).toThrow(/type bigint/);
+    expect(new Value(NaN).data).toBeNaN(); // NaN is a number
+  });
+
+  it("add, mul, sub, div and pow refuse a string operand instead of concatenating or coercing it", () => {
+    const calls: [() => Value, RegExp][] = [
+      [
+        () => a.add(str("1")),
+        /^add takes a number or a Value, not the string "1"$/,
+      ],
+      [
+        () => a.mul(str("2")),
+        /^mul takes a number or a Value, not the string "2"$/,
+      ],
+      [
+        () => a.sub(str("1")),
+        /^sub takes a number or a Value, not the string "1"$/,
+      ],
+      [
+        () => a.div(str("2")),
+        /^div takes a number or a Value, not the string "2"$/,
+      ],
+      [
+        () => a.pow(str("2")),
+        /^pow takes a number as exponent, not the string "2"$/,
+      ],
+      [() => a.add({} as unknown as number), /type object/],
+    ];
+    for (const [call, message] of calls) {
+      expect(call).toThrow(TypeError);
+      expect(call).toThrow(message);
+    }
   });
 });

@@ -174,13 +174,74 @@ describe("backward", () => {
     expect(u.grad).toBeCloseTo(4 * Math.exp(0.5), 14);
   });
 
-  it("adds to the gradients already there and sets the root's to 1", () => {
+  it("adds d(root)/d(node) to every grad, the root's included, and sends on only its own", () => {
     const x = new Value(3);
     x.grad = 10;
     const y = x.mul(x);
-    y.grad = 5;
+    y.grad = 5; // held by the inner node y: kept, but not sent on
     backward(y);
-    expect([y.grad, x.grad]).toEqual([1, 16]);
+    expect([y.grad, x.grad]).toEqual([6, 16]);
+  });
+
+  it("called twice on a -> 3a -> 4(3a), doubles every gradient: 24, not 36", () => {
+    const a = new Value(1);
+    const t = a.mul(3);
+    const out = t.mul(4);
+    backward(out);
+    expect([a.grad, t.grad, out.grad]).toEqual([12, 4, 1]);
+    backward(out);
+    expect([a.grad, t.grad, out.grad]).toEqual([24, 8, 2]);
+  });
+
+  it("with resendHeld, re-sends what inner nodes hold and sets the root's grad to 1: 36", () => {
+    const a = new Value(1);
+    const out = a.mul(3).mul(4);
+    backward(out, { resendHeld: true });
+    backward(out, { resendHeld: true });
+    expect([a.grad, out.grad]).toEqual([36, 1]);
+  });
+
+  it("repeated calls add up: k calls give k times one call's gradients (property)", () => {
+    fc.assert(
+      fc.property(
+        leafValues,
+        program,
+        fc.integer({ min: 2, max: 4 }),
+        (values, steps, k) => {
+          const once = build(values, steps);
+          const many = build(values, steps);
+          backward(root(once.nodes));
+          for (let i = 0; i < k; i++) backward(root(many.nodes));
+          once.nodes.forEach((v, i) => {
+            const want = k * v.grad;
+            const got = many.nodes[i].grad;
+            if (Number.isFinite(want))
+              expect(Math.abs(got - want)).toBeLessThanOrEqual(
+                1e-12 * Math.max(1, Math.abs(want)),
+              );
+            else expect(got).toBe(want);
+          });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it("with resendHeld, is the reference's loop bit for bit, even over grads left by earlier passes (property)", () => {
+    fc.assert(
+      fc.property(leafValues, program, (values, steps) => {
+        const ours = build(values, steps);
+        const theirs = build(values, steps);
+        // two passes from two different roots over shared nodes, as per-position training does
+        const mid = (g: { nodes: Value[] }) => g.nodes[g.nodes.length >> 1];
+        backward(mid(ours), { resendHeld: true });
+        backward(root(ours.nodes), { resendHeld: true });
+        backwardReference(mid(theirs));
+        backwardReference(root(theirs.nodes));
+        ours.nodes.forEach((v, i) => expect(v.grad).toBe(theirs.nodes[i].grad));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("adds contributions in exactly the reference's order: bit-identical gradients (property)", () => {

@@ -5,6 +5,7 @@ import {
   defaultCorpus,
   loadDocs,
   makeConfig,
+  printable,
   prepareRun,
   createEngine,
   sampleOne,
@@ -48,7 +49,7 @@ function stepLine(step: number, numSteps: number, loss: number): string {
 }
 
 function sampleLine(i: number, text: string): string {
-  return `sample ${pad(i, 2)}: ${text}`;
+  return `sample ${pad(i, 2)}: ${printable(text)}`;
 }
 
 /** Names the flag(s) in a configuration error, since the user typed flags, not field names. */
@@ -143,7 +144,7 @@ function runTrain(args: TrainArgs, io: Io): void {
     const text = sampleOne(engine, tok, run.rng, config.temperature);
     io.out(
       args.jsonl
-        ? JSON.stringify({ sample: i, text }) + "\n"
+        ? printable(JSON.stringify({ sample: i, text })) + "\n"
         : sampleLine(i, text) + "\n",
     );
   }
@@ -164,7 +165,7 @@ function runSample(args: SampleArgs, io: Io): void {
     const text = sampleOne(engine, tok, rng, temperature);
     io.out(
       args.jsonl
-        ? JSON.stringify({ sample: i, text }) + "\n"
+        ? printable(JSON.stringify({ sample: i, text })) + "\n"
         : sampleLine(i, text) + "\n",
     );
   }
@@ -183,15 +184,15 @@ function run(argv: readonly string[], io: Io = processIo): number {
     return 0;
   } catch (e) {
     if (e instanceof InputError) {
-      io.err(`microgpt: ${e.message}\n`);
+      io.err(`microgpt: ${printable(e.message)}\n`);
       return 2;
     }
     if (e instanceof TrainingDiverged) {
-      io.err(`microgpt: ${e.message}\n`);
+      io.err(`microgpt: ${printable(e.message)}\n`);
       return 1;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.err(`microgpt: internal error: ${message}\n`);
+    io.err(`microgpt: internal error: ${printable(message)}\n`);
     if (process.env.MICROGPT_DEBUG && e instanceof Error)
       io.err(`${e.stack ?? ""}\n`);
     return 1;

@@ -1,0 +1,310 @@
+// Nothing lost, nothing crashes: any bytes given as data end in documents or in one clear line,
+// and nothing the command line prints carries a raw control character.
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { InputError, MAX_DATA_BYTES, loadDocs } from "microgpt";
+// The CLI is compiled with lib but not part of the package's index.
+import { run, type Io } from "../lib/cli/main";
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microgpt-robust-"));
+const bin = path.join(__dirname, "..", "lib", "bin", "microgpt.js");
+
+function file(name: string, content: string | Uint8Array): string {
+  const f = path.join(dir, name);
+  fs.writeFileSync(f, content);
+  return f;
+}
+
+/** Runs the real command, as a user would: a fresh Node process. */
+function microgpt(args: string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+} {
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    encoding: "utf8",
+    timeout: 60_000,
+  });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function cli(argv: string[]): { code: number; out: string; err: string } {
+  let out = "";
+  let err = "";
+  const io: Io = {
+    out: (t) => void (out += t),
+    err: (t) => void (err += t),
+    isTTY: false,
+  };
+  const code = run(argv, io);
+  return { code, out, err };
+}
+
+/** Control characters other than the line feed that ends each printed line. */
+const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
+
+// The reading a valid file must get: Python's universal newlines, then trim, split, trim, drop empty.
+function expectedDocs(text: string): string[] {
+  return text
+    .replace(/\r\n?/g, "\n")
+    .trim()
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
+}
+
+const REFUSED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+// ignoreBOM keeps a byte order mark in the text, as loadDocs does (trimming then drops it)
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/** What loadDocs must do with these bytes: the documents, or an InputError (null). */
+function oracle(bytes: Uint8Array): string[] | null {
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+  if (REFUSED.test(text)) return null;
+  const docs = expectedDocs(text);
+  return docs.length > 0 ? docs : null;
+}
+
+// Bytes that look like text, with the troublemakers mixed in: line ends, multi-byte characters,
+// NUL, ESC, DEL, a C1 control (U+0085 as c2 85), a byte order mark, stray and cut-short bytes.
+const fragment = fc.constantFrom(
+  ..."emma|ava| |\t|\n|\r|\r\n|é|😀|～|\u0000|\u001b|\u007f|\u0085|\ufeff"
+    .split("|")
+    .map((s) => [...Buffer.from(s)]),
+  [0xff],
+  [0xc3],
+  [0x80],
+  [0xed, 0xa0, 0x80],
+  [0xc0, 0xaf],
+);
+const textLike = fc
+  .array(fragment, { maxLength: 40 })
+  .map((parts) => Uint8Array.from(parts.flat()));
+const anyBytes = fc.uint8Array({ maxLength: 300 });
+
+let cases = 0;
+
+describe("fuzzing the data reader", () => {
+  for (const [name, bytes, runs] of [
+    ["random bytes", anyBytes, 1000],
+    ["text-like bytes", textLike, 1000],
+  ] as const) {
+    it(`${name}: a document list or one InputError line, as the oracle says (property)`, () => {
+      let n = 0;
+      fc.assert(
+        fc.property(bytes, (content) => {
+          n++;
+          const f = file("fuzz.txt", content);
+          const want = oracle(content);
+          let docs: string[] | undefined;
+          try {
+            docs = loadDocs(f);
+          } catch (e) {
+            // anything but an InputError fails the property
+            if (!(e instanceof InputError)) throw e;
+            expect(e.message).not.toMatch(/\n/);
+            expect(want).toBeNull();
+            return;
+          }
+          expect(docs).toEqual(want);
+        }),
+        { numRuns: runs },
+      );
+      cases += n;
+      console.log(`fuzzing the data reader: ${name}, ${n} cases`);
+    });
+  }
+
+  it("through the command line: exit 0 with samples, or exit 2 with one line (property)", () => {
+    let n = 0;
+    fc.assert(
+      fc.property(fc.oneof(textLike, anyBytes), (content) => {
+        n++;
+        const f = file("fuzz-cli.txt", content);
+        const r = cli(["train", "--data", f, "--steps", "1", "--samples", "2"]);
+        if (oracle(content) === null) {
+          expect(r.code).toBe(2);
+          expect(r.out).toBe("");
+          expect(r.err).toMatch(/^microgpt: [^\n]+\n$/);
+        } else {
+          expect(r.code).toBe(0);
+          expect(r.err).toBe("");
+        }
+        expect(r.out + r.err).not.toMatch(RAW_CONTROL);
+      }),
+      { numRuns: 200 },
+    );
+    cases += n;
+    console.log(`fuzzing the command line: ${n} cases (${cases} in all)`);
+  });
+});
+
+describe("--data with a file that is not text: exit 2, one line", () => {
+  // Each runs the real command; the test's own time limit catches a hang or a read of gigabytes.
+  const sparse = path.join(dir, "huge-sparse.txt");
+  fs.writeFileSync(sparse, "");
+  fs.truncateSync(sparse, 16 * MAX_DATA_BYTES); // 1 GiB of nothing, no disk used
+
+  const cases: [string, () => string, RegExp][] = [
+    [
+      "a file with a NUL byte",
+      () => file("nul.txt", "emma\nol\u0000ivia\n"),
+      /nul\.txt: line 2 holds the control character U\+0000/,
+    ],
+    [
+      "a file that is not UTF-8 (Latin-1)",
+      () => file("latin1.txt", Buffer.from("emma\nzoë\n", "latin1")),
+      /latin1\.txt: line 2 is not UTF-8 text \(byte 0xEB\)/,
+    ],
+    [
+      "/dev/zero",
+      () => "/dev/zero",
+      /\/dev\/zero: line 1 holds the control character U\+0000/,
+    ],
+    [
+      "a huge sparse file",
+      () => sparse,
+      /data file is larger than 64 MiB, the limit: .*huge-sparse\.txt/,
+    ],
+    [
+      "a program (the first bytes of a Linux executable)",
+      () =>
+        file("program", Uint8Array.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0])),
+      /program: line 1 holds the control character U\+007F/,
+    ],
+  ];
+  for (const [name, data, message] of cases) {
+    it(name, { timeout: 30_000 }, () => {
+      const r = microgpt(["train", "--data", data()]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^microgpt: [^\n]+\n$/);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+});
+
+describe("a source of text without end is read only up to the limit", () => {
+  // A pipe reports size 0 and, fed by `yes`, never ends: only the bounded read stops.
+  it("a named pipe fed 20 MB of text: an InputError after limit + 1 bytes, the rest never read", async () => {
+    const fifo = path.join(dir, "endless");
+    if (spawnSync("mkfifo", [fifo]).status !== 0) return; // no mkfifo: nothing to test
+    // `head` ends with status 0 only if every byte was read; closed early, it dies of SIGPIPE
+    const writer = spawn(
+      "sh",
+      ["-c", `yes emma | head -c 20000000 > '${fifo}'`],
+      {
+        stdio: "ignore",
+      },
+    );
+    const exited = new Promise<number | null>((resolve) =>
+      writer.on("exit", resolve),
+    );
+    expect(() => loadDocs(fifo, 4096)).toThrow(
+      /^data file is larger than 4096 bytes, the limit/,
+    );
+    expect(await exited).not.toBe(0);
+  });
+
+  it(
+    "the command line with `yes |` on /dev/stdin: exit 2, one line",
+    { timeout: 60_000 },
+    () => {
+      const r = spawnSync(
+        "sh",
+        [
+          "-c",
+          `yes emma | '${process.execPath}' '${bin}' train --data /dev/stdin`,
+        ],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+        },
+      );
+      expect(r.status).toBe(2);
+      expect(r.stderr).toBe(
+        "microgpt: data file is larger than 64 MiB, the limit: /dev/stdin\n",
+      );
+    },
+  );
+});
+
+describe("nothing printed carries a raw control character", () => {
+  const hostile = "\u001b]0;PWNED\u0007";
+
+  it("a data file with ESC ] 0 ; PWNED BEL is refused with an escaped line", () => {
+    const r = microgpt([
+      "train",
+      "--data",
+      file("pwned.txt", `emma\n${hostile}\n`),
+    ]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(
+      /pwned\.txt: line 2 holds the control character U\+001B/,
+    );
+    expect(r.stderr).not.toMatch(RAW_CONTROL);
+  });
+
+  it("a file name with control characters is printed escaped", () => {
+    const r = microgpt(["train", "--data", path.join(dir, `${hostile}.txt`)]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("not found");
+    expect(r.stderr).toContain("\\u001b]0;PWNED\\u0007.txt");
+    expect(r.stderr).not.toMatch(RAW_CONTROL);
+  });
+
+  it("samples of a model whose vocabulary holds ESC and BEL print escaped (text and JSON lines)", () => {
+    // Train on ! and " standing in for BEL and ESC (they sort the same way), then swap them in the
+    // checkpoint: a checkpoint is outside input too.
+    const data = file("stand-ins.txt", '"]0;PWNED!\n'.repeat(50));
+    const ckpt = path.join(dir, "pwned.json");
+    const t = cli([
+      "train",
+      "--data",
+      data,
+      "--steps",
+      "60",
+      "--samples",
+      "0",
+      "--save",
+      ckpt,
+    ]);
+    expect(t.code).toBe(0);
+    const body = JSON.parse(fs.readFileSync(ckpt, "utf8")) as {
+      vocab: { chars: string[] };
+    };
+    expect(body.vocab.chars.slice(0, 2)).toEqual(["!", '"']);
+    body.vocab.chars.splice(0, 2, "\u0007", "\u001b");
+    fs.writeFileSync(ckpt, JSON.stringify(body));
+
+    const text = microgpt(["sample", "--load", ckpt, "--samples", "5"]);
+    expect(text.status).toBe(0);
+    expect(text.stdout).not.toMatch(RAW_CONTROL);
+    expect(text.stdout).toContain("\\u001b]0;PWNED\\u0007");
+
+    const jsonl = microgpt([
+      "sample",
+      "--load",
+      ckpt,
+      "--samples",
+      "5",
+      "--jsonl",
+    ]);
+    expect(jsonl.stdout).not.toMatch(RAW_CONTROL);
+    const texts = jsonl.stdout
+      .trim()
+      .split("\n")
+      .map((l) => (JSON.parse(l) as { text: string }).text);
+    // the JSON lines still mean the exact text, control characters included
+    expect(texts.some((s) => s.includes(hostile))).toBe(true);
+  });
+});
