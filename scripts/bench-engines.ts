@@ -333,9 +333,17 @@ function main(): void {
           msPerStep: {},
         };
         // Each engine twice, taking turns; the faster of its two runs counts.
+        let fastLosses: number[] = [];
         for (let k = 0; k < 2; k++) {
           for (const engine of ["fast", ...peers] as Engine[]) {
             const m = measure(engine, name, overrides, sweepSteps, jobFile);
+            if (engine === "fast") fastLosses = m.losses;
+            else if (k === 0)
+              agreement.push({
+                config: name,
+                engine,
+                maxRelDiff: lossGap(m.losses, fastLosses),
+              });
             point.medianMsPerStep[engine] = Math.min(
               m.medianMsPerStep,
               point.medianMsPerStep[engine] ?? Infinity,
@@ -355,6 +363,18 @@ function main(): void {
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  // A peer that leaves our loss curve is computing something else: its times would mean nothing.
+  const astray = agreement.filter((a) => !(a.maxRelDiff <= 1e-6));
+  if (astray.length > 0)
+    throw new Error(
+      astray
+        .map(
+          (a) =>
+            `${a.engine} on ${a.config}: losses differ from the fast engine's ` +
+            `by ${a.maxRelDiff.toExponential(1)} (relative; at most 1e-6 allowed)`,
+        )
+        .join("; "),
+    );
   const loadAfter = os.loadavg();
   console.log(
     `${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "?"}), node ${process.version}`,
