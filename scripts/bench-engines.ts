@@ -6,10 +6,12 @@
 // steps). Every engine starts from the same initial weights and trains on the same documents,
 // one per step, so their losses can be compared step by step. Reported: ms per step (whole run,
 // and median single step), CPU ms per step, steps per second, peak memory, and how many times
-// faster the fast engine is than each. Each (engine, configuration) runs in a fresh process,
-// JIT warm-up included as a user would see it; the peers use one thread, as the book's engines
-// do. The default configuration is run three times per engine (the engines taking turns) and the
-// run with the median time is reported.
+// faster the fast engine is than each. Every engine's first ten losses must match the fast
+// engine's to 1e-9 (relative), or the bench stops: a peer computing something else has no time
+// worth reporting. Each (engine, configuration) runs in a fresh process, JIT warm-up included as
+// a user would see it; the peers use one thread, as the book's engines do. The default
+// configuration is run three times per engine (the engines taking turns) and the run with the
+// median time is reported.
 //
 // Then the cost sweep: n_embd 8, 16, 32, 64, 128 (4 heads, 2 layers, block_size 32, 200 steps)
 // for the fast engine and the peers, two runs each (the faster counts), the median single step
@@ -91,6 +93,9 @@ const cases: Case[] = [
 ];
 
 const sweepWidths = [8, 16, 32, 64, 128];
+/** Every engine must match the fast engine's first losses this closely. */
+const CHECKED_STEPS = 10;
+const EARLY_TOLERANCE = 1e-9;
 const sweepShape = { n_head: 4, n_layer: 2, block_size: 32 };
 const sweepSteps = 200;
 
@@ -282,8 +287,13 @@ function main(): void {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "microgpt-bench-"));
   const loadBefore = os.loadavg();
   const results: Measurement[] = [];
-  const agreement: { config: string; engine: Engine; maxRelDiff: number }[] =
-    [];
+  const agreement: {
+    config: string;
+    engine: Engine;
+    maxRelDiff: number;
+    /** Over the first CHECKED_STEPS steps, before training's own chaos amplifies rounding. */
+    maxRelDiffEarly: number;
+  }[] = [];
   const points: SweepPoint[] = [];
   try {
     for (const [ci, c] of cases.entries()) {
@@ -316,6 +326,10 @@ function main(): void {
             config: c.name,
             engine,
             maxRelDiff: lossGap(r.losses, fast.losses),
+            maxRelDiffEarly: lossGap(
+              r.losses.slice(0, CHECKED_STEPS),
+              fast.losses,
+            ),
           });
       }
     }
@@ -343,6 +357,10 @@ function main(): void {
                 config: name,
                 engine,
                 maxRelDiff: lossGap(m.losses, fastLosses),
+                maxRelDiffEarly: lossGap(
+                  m.losses.slice(0, CHECKED_STEPS),
+                  fastLosses,
+                ),
               });
             point.medianMsPerStep[engine] = Math.min(
               m.medianMsPerStep,
@@ -364,14 +382,19 @@ function main(): void {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
   // A peer that leaves our loss curve is computing something else: its times would mean nothing.
-  const astray = agreement.filter((a) => !(a.maxRelDiff <= 1e-6));
+  // Only the first steps are held to it: on the wide models training is chaotic (the loss jumps
+  // to 20 and back), and a difference in the last bit grows to a percent within 150 steps.
+  const astray = agreement.filter(
+    (a) => !(a.maxRelDiffEarly <= EARLY_TOLERANCE),
+  );
   if (astray.length > 0)
     throw new Error(
       astray
         .map(
           (a) =>
-            `${a.engine} on ${a.config}: losses differ from the fast engine's ` +
-            `by ${a.maxRelDiff.toExponential(1)} (relative; at most 1e-6 allowed)`,
+            `${a.engine} on ${a.config}: the first ${CHECKED_STEPS} losses differ from the ` +
+            `fast engine's by up to ${a.maxRelDiffEarly.toExponential(1)} ` +
+            `(relative; at most ${EARLY_TOLERANCE} allowed)`,
         )
         .join("; "),
     );
