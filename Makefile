@@ -122,10 +122,12 @@ lab: $(BUILT) $(KERNEL)
 train: $(BUILT)
 	node lib/bin/microgpt.js train $(ARGS)
 
-# Both engines side by side (default config, 1000 steps, three runs each, the median reported;
-# n_embd 64 / 4 layers / block 32, 200 steps): ms/step, steps/s, peak memory, speed-up; JSON in
-# bench/engines.json. Then the Value engine alone as the CLI runs it (bench/results.json).
-bench: $(BUILT)
+# The book's two engines and two peers (NumPy, always; PyTorch CPU when importable in .venv) on
+# three configurations (default; n_embd 64 / 4 layers; n_embd 128 / 2 layers), then a sweep of
+# n_embd (8 to 128) with FLOPs per step: ms/step, ratios, loss agreement; JSON in
+# bench/engines.json (chapter 8 reads it). Then the Value engine alone as the CLI runs it
+# (bench/results.json).
+bench: $(BUILT) $(VENV_OK)
 	$(TSNODE) scripts/bench-engines.ts $(ARGS)
 	$(TSNODE) scripts/bench.ts
 

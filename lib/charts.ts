@@ -155,6 +155,14 @@ function checkFinite(what: string, values: readonly number[]): void {
     );
 }
 
+function checkPositive(what: string, values: readonly number[]): void {
+  const bad = values.findIndex((v) => !(v > 0));
+  if (bad >= 0)
+    throw new RangeError(
+      `${what}: value ${bad} is ${values[bad]}, which a logarithmic axis cannot show`,
+    );
+}
+
 function checkNonEmpty(what: string, n: number): void {
   if (n === 0) throw new RangeError(`${what}: nothing to draw (no values)`);
 }
@@ -206,6 +214,11 @@ export interface LineChartOptions extends ChartOptions {
   smooth?: number;
   /** A logarithmic y axis. */
   logY?: boolean;
+  /**
+   * A logarithmic x axis, ticks at powers of 2 (for sizes that double), ending
+   * at the data.
+   */
+  logX?: boolean;
 }
 
 // %% ../chapters/00-charts.ipynb 23
@@ -228,6 +241,9 @@ function lineChartSpec(
       checkFinite(`lineChart series "${s.name}" x`, s.x);
     }
     const xs = s.x ?? s.values.map((_, i) => i);
+    // A logarithmic axis has no place for 0 or less.
+    if (options.logX) checkPositive(`lineChart series "${s.name}" x`, xs);
+    if (options.logY) checkPositive(`lineChart series "${s.name}"`, s.values);
     s.values.forEach((y, i) => raw.push({ series: s.name, x: xs[i], y }));
     if (options.smooth !== undefined) {
       movingAverage(s.values, options.smooth).forEach((y, i) =>
@@ -235,7 +251,12 @@ function lineChartSpec(
       );
     }
   }
-  const x = { field: "x", type: "quantitative", title: options.xTitle };
+  const x = {
+    field: "x",
+    type: "quantitative",
+    title: options.xTitle,
+    ...(options.logX ? { scale: { type: "log", base: 2, nice: false } } : {}),
+  };
   const y = {
     field: "y",
     type: "quantitative",

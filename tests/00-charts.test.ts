@@ -53,6 +53,18 @@ describe("each chart is a standalone SVG with its title", () => {
     expect(svg).toContain("train");
   });
 
+  it("lineChart, log-log: the x ticks are the doubling sizes themselves", async () => {
+    const svg = await lineChart(
+      [{ name: "ms", x: [8, 16, 32, 64, 128], values: [0.1, 0.3, 1, 3, 9] }],
+      { title: "Cost", xTitle: "n_embd", yTitle: "ms", logX: true, logY: true },
+    );
+    expectStandalone(svg, "Cost");
+    const ticks = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map(
+      (m) => m[1],
+    );
+    expect(ticks.slice(0, 6)).toEqual(["8", "16", "32", "64", "128", "n_embd"]);
+  });
+
   it("barChart, with repeated labels and a highlighted bar", async () => {
     const svg = await barChart(["a", "b", "b", "<BOS>"], [0.5, 0.2, 0.2, 0.1], {
       title: "Next character",
@@ -222,6 +234,21 @@ describe("bad data is refused with a clear message", () => {
         smooth: 0,
       }),
     ).toThrow(/window/);
+    // Default x values start at 0, which a logarithmic axis cannot show.
+    expect(() =>
+      lineChart([{ name: "s", values: [1, 2] }], {
+        title: "t",
+        ...axes,
+        logX: true,
+      }),
+    ).toThrow(/value 0 is 0, which a logarithmic axis cannot show/);
+    expect(() =>
+      lineChart([{ name: "s", values: [1, -2] }], {
+        title: "t",
+        ...axes,
+        logY: true,
+      }),
+    ).toThrow(/value 1 is -2/);
   });
   it("barChart", () => {
     expect(() => barChart(["a"], [1, 2], { title: "t", ...axes })).toThrow(
