@@ -9,11 +9,11 @@ import {
   sampleOne,
   train,
   trainFast,
-  type Config,
+  validateConfig,
 } from "../index";
 import {
-  flagFor,
   helpText,
+  namingFlags,
   parseArgs,
   type SampleArgs,
   type TrainArgs,
@@ -50,21 +50,6 @@ function sampleLine(i: number, text: string): string {
   return `sample ${pad(i, 2)}: ${text}`;
 }
 
-/** Names the flag(s) in a configuration error, since the user typed flags, not field names. */
-function withFlagName(e: InputError): InputError {
-  const m = /invalid configuration: (.*)$/.exec(e.message);
-  if (!m) return e;
-  const flags: string[] = [];
-  for (const word of m[1].match(/[a-z][a-z0-9_]*/g) ?? []) {
-    const flag = flagFor(word);
-    if (flag !== undefined && !flags.includes(flag)) flags.push(flag);
-  }
-  if (flags.length === 0) return e;
-  return new InputError(
-    `${e.message} (${flags.length === 1 ? "flag" : "flags"} ${flags.join(", ")})`,
-  );
-}
-
 /**
  * Collects output and hands it on at most every `intervalMs`: one write per training step would
  * cost the fast engine a good part of its step time. `flush` writes whatever is left.
@@ -90,12 +75,7 @@ function batchedWriter(
 }
 
 function runTrain(args: TrainArgs, io: Io): void {
-  let config: Config;
-  try {
-    config = makeConfig(args.overrides, args.preset);
-  } catch (e) {
-    throw e instanceof InputError ? withFlagName(e) : e;
-  }
+  const config = namingFlags(() => makeConfig(args.overrides, args.preset));
   if (args.engine === "fast" && config.backward_mode === "per-position") {
     throw new InputError(
       '--engine fast cannot run backward_mode "per-position" (the first version\'s one backward pass per position): use --engine value, or --backward mean',
@@ -152,13 +132,15 @@ function runTrain(args: TrainArgs, io: Io): void {
 
 function runSample(args: SampleArgs, io: Io): void {
   const { model, tok, docs } = loadCheckpoint(args.load);
-  const { config } = model;
+  const config = namingFlags(() =>
+    validateConfig({ ...model.config, ...args.overrides }),
+  );
   const rng =
-    args.seed === undefined
+    args.overrides.seed === undefined
       ? replayRandom(config, docs, model.params.length)
-      : replayRandom({ ...config, seed: args.seed }, 0, 0);
-  const count = args.samples ?? config.num_samples;
-  const temperature = args.temperature ?? config.temperature;
+      : replayRandom(config, 0, 0);
+  const count = config.num_samples;
+  const temperature = config.temperature;
   for (let i = 1; i <= count; i++) {
     const text = sampleOne(model, tok, rng, temperature);
     io.out(
