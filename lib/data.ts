@@ -243,7 +243,8 @@ export function printable(text: string): string {
  * Which special tokens the vocabulary has: one BOS that also ends a document,
  * or BOS = 0 and EOS = 1.
  */
-export type SpecialTokens = "bos" | "bos-eos";
+export const specialTokenKinds = ["bos", "bos-eos"] as const;
+export type SpecialTokens = (typeof specialTokenKinds)[number];
 
 export interface Tokenizer {
   /** The characters (code points), sorted by code point. */

@@ -1,6 +1,7 @@
 // Chapter 05: the configuration contract, the parameter layout and the forward pass.
 import { describe, expect, it } from "vitest";
 import {
+  ConfigError,
   InputError,
   Value,
   backward,
@@ -8,6 +9,7 @@ import {
   train,
   buildTokenizer,
   createModel,
+  configChoices,
   createRandom,
   defaultConfig,
   defaultCorpus,
@@ -127,6 +129,37 @@ describe("configuration", () => {
       expect(() => makeConfig(overrides)).toThrow(message);
     });
   }
+
+  /** The fields a ConfigError from these overrides names. */
+  const faultOf = (overrides: Record<string, unknown>): unknown => {
+    try {
+      makeConfig(overrides as Partial<Config>);
+    } catch (e) {
+      return e instanceof ConfigError ? e.fields : e;
+    }
+    return "accepted";
+  };
+
+  it("names the fields at fault in a ConfigError", () => {
+    expect(faultOf({ n_head: 3 })).toEqual(["n_embd", "n_head"]);
+    expect(faultOf({ num_steps: -1 })).toEqual(["num_steps"]);
+    expect(faultOf({ crop_to_block: true, block_size: 1 })).toEqual([
+      "crop_to_block",
+      "block_size",
+    ]);
+  });
+
+  it("checks every name field against configChoices, every flag against true/false", () => {
+    for (const [field, names] of Object.entries(configChoices)) {
+      for (const name of names)
+        expect(faultOf({ [field]: name })).toBe("accepted");
+      expect(faultOf({ [field]: "bogus" })).toEqual([field]);
+    }
+    for (const [field, value] of Object.entries(defaultConfig)) {
+      if (typeof value === "boolean")
+        expect(faultOf({ [field]: "yes" })).toEqual([field]);
+    }
+  });
 
   it("refuses unknown options and presets", () => {
     expect(() =>

@@ -6,6 +6,8 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 // The CLI is compiled with lib but not part of the package's index.
 import { run, stepLine, sampleLine, type Io } from "../lib/cli/main";
+import { flagFor, helpText, parseArgs } from "../lib/cli/args";
+import { configChoices, defaultConfig, type Config } from "microgpt";
 
 interface Captured {
   code: number;
@@ -215,19 +217,34 @@ describe("flags", () => {
       ["train", "--n-head", "3"],
       /divisible by n_head \(3\) \(flags --n-embd, --n-head\)/,
     ],
-    [["train", "--engine", "turbo"], /--engine must be value or fast/],
+    [
+      ["train", "--engine", "turbo"],
+      /--engine must be one of value, fast; got "turbo"/,
+    ],
     [
       ["train", "--engine", "fast", "--preset", "original"],
       /fast engine only implements backward_mode "mean"; "per-position".*--engine value/,
     ],
     [["train", "--steps", "abc"], /--steps needs a number, got "abc"/],
-    [["train", "--steps", "1.5"], /--steps needs a whole number/],
+    [
+      ["train", "--steps", "1.5"],
+      /num_steps must be a whole number, got 1.5 \(flag --steps\)$/m,
+    ],
     [["train", "--steps", "-1"], /num_steps must be at least 0.*--steps/],
     [["train", "--n-head", "3"], /must be divisible by n_head/],
     [["train", "--temperature", "0"], /temperature must be greater than 0/],
     [["train", "--lr", "NaN"], /--lr needs a number/],
     [["train", "--steps"], /--steps needs a value/],
-    [["train", "--preset", "newest"], /--preset must be final or original/],
+    [
+      ["train", "--preset", "newest"],
+      /--preset must be one of final, original/,
+    ],
+    [["train", "--no-embed-norm=1"], /--no-embed-norm takes no value/],
+    [["train", "--no-steps"], /unknown flag --no-steps/],
+    [
+      ["sample", "--load", "x.json", "--temperature", "0"],
+      /temperature must be greater than 0, got 0 \(flag --temperature\)/,
+    ],
     [
       ["train", "--activation", "gelu"],
       /--activation must be one of relu, relu2/,
@@ -240,6 +257,97 @@ describe("flags", () => {
     it(`refuses ${argv.join(" ")} with one line and exit code 2`, () =>
       expectOneLine(cli(argv), 2, pattern));
   }
+});
+
+describe("flags derived from the configuration", () => {
+  const fields = Object.keys(defaultConfig) as (keyof Config)[];
+  const overrides = (...argv: string[]): Partial<Config> => {
+    const args = parseArgs(["train", ...argv]);
+    if (args.command !== "train") throw new Error("not a train command");
+    return args.overrides;
+  };
+
+  it("--no-embed-norm gives embed_norm: false", () => {
+    expect(overrides("--no-embed-norm")).toEqual({ embed_norm: false });
+  });
+
+  for (const field of fields.filter(
+    (f) => typeof defaultConfig[f] === "boolean",
+  )) {
+    const flag = flagFor(field);
+    const no = `--no-${flag.slice(2)}`;
+    it(`${flag} and ${no} set ${field} both ways`, () => {
+      expect(overrides(flag)).toEqual({ [field]: true });
+      expect(overrides(no)).toEqual({ [field]: false });
+      expect(overrides(`${flag}=false`)).toEqual({ [field]: false });
+      expect(overrides(no, flag)).toEqual({ [field]: true }); // the last wins
+    });
+  }
+
+  it("every field has a flag with a help line, and the flag sets the field", () => {
+    const help = helpText("train").split("\n");
+    for (const field of fields) {
+      const flag = flagFor(field);
+      expect(
+        help.some(
+          (l) => l.startsWith(`  ${flag} `) || l.startsWith(`  ${flag},`),
+        ),
+        `help line of ${flag}`,
+      ).toBe(true);
+      const value = defaultConfig[field];
+      const other =
+        typeof value === "number"
+          ? value + 1
+          : typeof value === "boolean"
+            ? !value
+            : configChoices[field as keyof typeof configChoices].find(
+                (c) => c !== value,
+              );
+      const argv =
+        typeof other === "boolean"
+          ? [other ? flag : `--no-${flag.slice(2)}`]
+          : [flag, String(other)];
+      expect(overrides(...argv), flag).toEqual({ [field]: other });
+      // The field's own name works too (--num-steps as well as --steps).
+      argv[0] = argv[0].replace(flag.slice(2), field.replace(/_/g, "-"));
+      expect(overrides(...argv), argv[0]).toEqual({ [field]: other });
+    }
+  });
+});
+
+describe("sampling flags reach the samples", () => {
+  const samples = (argv: string[]): string[] => {
+    const r = cli(argv);
+    expect(r.code).toBe(0);
+    return r.out.split("\n").filter((l) => l.startsWith("sample"));
+  };
+  const train = ["train", "--steps", "20", "--samples", "8"];
+  const ckpt = path.join(dir, "sampling.json");
+
+  it("train: --temperature 0.2 and 2 give different samples", () => {
+    const cold = samples([...train, "--temperature", "0.2"]);
+    expect(cold).toHaveLength(8);
+    expect(cold).not.toEqual(samples([...train, "--temperature", "2"]));
+  });
+
+  it("train: --seed 1 and --seed 2 give different samples", () => {
+    const one = samples([...train, "--seed", "1"]);
+    expect(one).toHaveLength(8);
+    expect(one).not.toEqual(samples([...train, "--seed", "2"]));
+  });
+
+  it("sample: --temperature and --seed change the samples", () => {
+    expect(cli([...train, "--samples", "0", "--save", ckpt]).code).toBe(0);
+    const load = ["sample", "--load", ckpt, "--samples", "8"];
+    const base = samples([...load, "--seed", "1", "--temperature", "0.2"]);
+    expect(base).toHaveLength(8);
+    expect(base).not.toEqual(
+      samples([...load, "--seed", "1", "--temperature", "2"]),
+    );
+    expect(base).not.toEqual(
+      samples([...load, "--seed", "2", "--temperature", "0.2"]),
+    );
+  });
 });
 
 describe("--engine", () => {

@@ -1,361 +1,453 @@
-// Command-line flags: parsing, checking, and the help text. Every config option has a flag.
-import { InputError, defaultConfig, presets, type Config } from "../index";
+// Command-line flags, derived from the configuration: every Config field is a
+// flag named after it (n_embd -> --n-embd), typed by its default, explained by
+// one entry of FIELD_HELP. The other flags are one entry of a command's table.
+import { parseArgs as splitArgv } from "node:util";
+import {
+  ConfigError,
+  InputError,
+  configChoices,
+  defaultConfig,
+  presetNames,
+  presets,
+  validateConfig,
+  type ChoiceField,
+  type Config,
+} from "../index";
 
-/** A flag that sets one config field. */
-interface ConfigFlag {
-  flag: string;
-  key: keyof Config;
-  kind: "int" | "number" | "bool" | "choice";
-  choices?: readonly string[];
-  /** Shown in the help text. */
+/** The sections of --help, in order. */
+const GROUPS = {
+  run: "general",
+  model: "model",
+  training: "training",
+  sampling: "sampling",
+  files: "files and output",
+} as const;
+type Group = keyof typeof GROUPS;
+
+/** How a Config field appears on the command line. */
+interface FieldHelp {
+  group: "model" | "training" | "sampling";
   what: string;
+  /** A shorter flag than the field's own name, which is still accepted. */
+  flag?: string;
+  /** Placeholder of the value [N for a whole-number default, else X]. */
   meta?: string;
 }
 
-const CONFIG_FLAGS: readonly ConfigFlag[] = [
-  {
-    flag: "steps",
-    key: "num_steps",
-    kind: "int",
-    meta: "N",
-    what: "training steps (one document each)",
-  },
-  {
-    flag: "seed",
-    key: "seed",
-    kind: "int",
-    meta: "N",
-    what: "random seed (shuffle, initial weights, samples)",
-  },
-  {
-    flag: "n-embd",
-    key: "n_embd",
-    kind: "int",
-    meta: "N",
-    what: "embedding width",
-  },
-  {
-    flag: "n-head",
-    key: "n_head",
-    kind: "int",
-    meta: "N",
-    what: "attention heads (must divide --n-embd)",
-  },
-  {
-    flag: "n-layer",
-    key: "n_layer",
-    kind: "int",
-    meta: "N",
-    what: "transformer layers",
-  },
-  {
-    flag: "block-size",
-    key: "block_size",
-    kind: "int",
-    meta: "N",
-    what: "longest context, in tokens",
-  },
-  {
-    flag: "lr",
-    key: "learning_rate",
-    kind: "number",
-    meta: "X",
-    what: "initial learning rate (decays linearly to 0)",
-  },
-  {
-    flag: "beta1",
-    key: "beta1",
-    kind: "number",
-    meta: "X",
-    what: "Adam: decay of the gradient average",
-  },
-  {
-    flag: "beta2",
-    key: "beta2",
-    kind: "number",
-    meta: "X",
-    what: "Adam: decay of the squared-gradient average",
-  },
-  {
-    flag: "eps-adam",
-    key: "eps_adam",
-    kind: "number",
-    meta: "X",
-    what: "Adam: epsilon",
-  },
-  {
-    flag: "init-std",
-    key: "init_std",
-    kind: "number",
-    meta: "X",
-    what: "standard deviation of the initial weights",
-  },
-  {
-    flag: "temperature",
-    key: "temperature",
-    kind: "number",
-    meta: "X",
-    what: "sampling temperature (> 0)",
-  },
-  {
-    flag: "samples",
-    key: "num_samples",
-    kind: "int",
-    meta: "N",
-    what: "samples to draw after training",
-  },
-  {
-    flag: "special-tokens",
-    key: "special_tokens",
-    kind: "choice",
-    choices: ["bos", "bos-eos"],
-    meta: "K",
+/**
+ * One entry per Config field (a missing one does not compile), in the order
+ * of --help. A new field needs its default, its rule in validateConfig, and
+ * a line here.
+ */
+const FIELD_HELP: Record<keyof Config, FieldHelp> = {
+  n_embd: { group: "model", what: "embedding width" },
+  n_head: { group: "model", what: "attention heads (must divide --n-embd)" },
+  n_layer: { group: "model", what: "transformer layers" },
+  block_size: { group: "model", what: "longest context, in tokens" },
+  special_tokens: {
+    group: "model",
     what: "bos: one BOS token; bos-eos: BOS=0, EOS=1",
   },
-  {
-    flag: "crop-to-block",
-    key: "crop_to_block",
-    kind: "bool",
-    what: "crop each document to its first block-size tokens",
-  },
-  {
-    flag: "zero-init-out",
-    key: "zero_init_out",
-    kind: "bool",
-    what: "start attn_wo and mlp_fc2 at zero",
-  },
-  {
-    flag: "tie-weights",
-    key: "tie_weights",
-    kind: "bool",
-    what: "no lm_head: logits reuse the token table wte",
-  },
-  {
-    flag: "embed-norm",
-    key: "embed_norm",
-    kind: "bool",
-    what: "rmsnorm right after the embeddings",
-  },
-  {
-    flag: "activation",
-    key: "activation",
-    kind: "choice",
-    choices: ["relu", "relu2"],
-    meta: "A",
+  embed_norm: { group: "model", what: "rmsnorm right after the embeddings" },
+  activation: {
+    group: "model",
     what: "MLP activation: relu, or relu2 = relu(x)^2",
   },
-  {
+  tie_weights: {
+    group: "model",
+    what: "no lm_head: logits reuse the token table wte",
+  },
+  seed: {
+    group: "training",
+    what: "random seed (shuffle, initial weights, samples)",
+  },
+  num_steps: {
+    group: "training",
+    flag: "steps",
+    what: "training steps (one document each)",
+  },
+  learning_rate: {
+    group: "training",
+    flag: "lr",
+    what: "initial learning rate (decays linearly to 0)",
+  },
+  beta1: { group: "training", what: "Adam: decay of the gradient average" },
+  beta2: {
+    group: "training",
+    what: "Adam: decay of the squared-gradient average",
+  },
+  eps_adam: { group: "training", what: "Adam: epsilon" },
+  init_std: {
+    group: "training",
+    what: "standard deviation of the initial weights",
+  },
+  zero_init_out: {
+    group: "training",
+    what: "start attn_wo and mlp_fc2 at zero",
+  },
+  crop_to_block: {
+    group: "training",
+    what: "crop each document to its first block-size tokens",
+  },
+  backward_mode: {
+    group: "training",
     flag: "backward",
-    key: "backward_mode",
-    kind: "choice",
-    choices: ["mean", "per-position"],
-    meta: "MODE",
     what: "mean: one backward pass; per-position: one per position",
   },
-];
+  temperature: { group: "sampling", what: "sampling temperature (> 0)" },
+  num_samples: {
+    group: "sampling",
+    flag: "samples",
+    what: "samples to draw",
+  },
+};
 
-/** The flag that sets a config field (for error messages). */
-function flagFor(key: string): string | undefined {
-  const f = CONFIG_FLAGS.find((c) => c.key === key);
-  return f ? `--${f.flag}` : undefined;
+/** A flag that is not a Config field: one entry of a command's table. */
+interface OptionSpec {
+  type: "string" | "number" | "boolean";
+  group: Group;
+  what: string;
+  /** Placeholder of the value in --help. */
+  meta?: string;
+  choices?: readonly string[];
+  default?: string | number | boolean;
 }
 
-interface TrainArgs {
+/** The parsed value of an option, typed by its entry. */
+type OptionValue<S> = S extends { choices: readonly (infer C)[] }
+  ? C
+  : S extends { type: "boolean" }
+    ? boolean
+    : S extends { type: "number" }
+      ? number
+      : string;
+type OptionValues<T> = {
+  [K in keyof T]: T[K] extends { default: unknown }
+    ? OptionValue<T[K]>
+    : OptionValue<T[K]> | undefined;
+};
+
+const engines = ["value", "fast"] as const;
+
+const TRAIN_OPTIONS = {
+  preset: {
+    type: "string",
+    group: "run",
+    choices: presetNames,
+    default: "final",
+    what: "start from that version's settings; other flags override",
+  },
+  engine: {
+    type: "string",
+    group: "run",
+    choices: engines,
+    default: "value",
+    what:
+      "value: the book's Value graph; fast: flat arrays, same numbers " +
+      "(no per-position backward)",
+  },
+  data: {
+    type: "string",
+    group: "files",
+    meta: "FILE",
+    what: "documents, one per line (UTF-8) [the built-in corpus of 8,403 names]",
+  },
+  save: {
+    type: "string",
+    group: "files",
+    meta: "FILE",
+    what: "write a checkpoint after training [none]",
+  },
+  jsonl: {
+    type: "boolean",
+    group: "files",
+    default: false,
+    what: "one JSON object per line instead of text",
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+const SAMPLE_OPTIONS = {
+  load: {
+    type: "string",
+    group: "files",
+    meta: "FILE",
+    what: "the checkpoint (required)",
+  },
+  jsonl: {
+    type: "boolean",
+    group: "files",
+    default: false,
+    what: 'one JSON object per line: {"sample","text"}',
+  },
+} as const satisfies Record<string, OptionSpec>;
+
+/** The fields `sample` takes: the sampling ones, and the seed. */
+const SAMPLE_FIELDS = (Object.keys(FIELD_HELP) as (keyof Config)[]).filter(
+  (f) => FIELD_HELP[f].group === "sampling" || f === "seed",
+);
+
+type TrainArgs = {
   command: "train";
-  data?: string;
-  preset: "final" | "original";
-  /** value: the book's Value graph (chapters 5-6); fast: flat arrays, hand-derived backward (chapter 8). */
-  engine: "value" | "fast";
   overrides: Partial<Config>;
-  save?: string;
-  jsonl: boolean;
-}
+} & OptionValues<typeof TRAIN_OPTIONS>;
 
-interface SampleArgs {
+type SampleArgs = {
   command: "sample";
+  /** num_samples, temperature and seed given on the command line. */
+  overrides: Partial<Config>;
   load: string;
-  samples?: number;
-  temperature?: number;
-  seed?: number;
-  jsonl: boolean;
+} & Omit<OptionValues<typeof SAMPLE_OPTIONS>, "load">;
+
+type Topic = "main" | "train" | "sample";
+type Args = TrainArgs | SampleArgs | { command: "help"; topic: Topic };
+
+/** What one flag sets, and how it reads its value. */
+interface Flag {
+  /** Without "--"; the first is the one --help shows and errors name. */
+  names: readonly string[];
+  type: OptionSpec["type"];
+  choices?: readonly string[];
+  meta: string;
+  what: string;
+  group: Group;
+  /** "[1000]" in --help: the default, and the original preset's if different. */
+  shown: string;
+  target: { field: keyof Config } | { option: string };
 }
 
-type Args =
-  | TrainArgs
-  | SampleArgs
-  | { command: "help"; topic: "main" | "train" | "sample" };
+const kebab = (name: string): string => name.replace(/_/g, "-");
+
+/** The flag of a Config field, named and typed from the field and its default. */
+function fieldFlag(field: keyof Config): Flag {
+  const help = FIELD_HELP[field];
+  const value = defaultConfig[field];
+  const names = [help.flag ?? kebab(field)];
+  if (help.flag !== undefined) names.push(kebab(field));
+  const type =
+    typeof value === "number"
+      ? "number"
+      : typeof value === "boolean"
+        ? "boolean"
+        : "string";
+  const choices =
+    type === "string" ? configChoices[field as ChoiceField] : undefined;
+  return {
+    names,
+    type,
+    choices,
+    meta: help.meta ?? (Number.isInteger(value) ? "N" : "X"),
+    what: help.what,
+    group: help.group,
+    shown: shownDefault(field),
+    target: { field },
+  };
+}
+
+const fmt = (v: unknown): string =>
+  typeof v === "boolean" ? (v ? "on" : "off") : String(v);
+
+function shownDefault(field: keyof Config): string {
+  const final = defaultConfig[field];
+  const original = presets.original[field];
+  return original === undefined || original === final
+    ? `[${fmt(final)}]`
+    : `[${fmt(final)}; original: ${fmt(original)}]`;
+}
+
+function optionFlag(name: string, spec: OptionSpec): Flag {
+  return {
+    names: [kebab(name)],
+    type: spec.type,
+    choices: spec.choices,
+    meta: spec.meta ?? "X",
+    what: spec.what,
+    group: spec.group,
+    shown: spec.default === undefined ? "" : `[${fmt(spec.default)}]`,
+    target: { option: name },
+  };
+}
+
+const HELP_FLAG: Flag = {
+  names: ["help", "h"],
+  type: "boolean",
+  meta: "",
+  what: "this help",
+  group: "run",
+  shown: "",
+  target: { option: "help" },
+};
+
+/** The flags of a command: its fields, then its own options, then --help. */
+function commandFlags(
+  fields: readonly Flag[],
+  options: Readonly<Record<string, OptionSpec>>,
+): Flag[] {
+  return [
+    ...fields,
+    ...Object.entries(options).map(([name, spec]) => optionFlag(name, spec)),
+    HELP_FLAG,
+  ];
+}
+
+const TRAIN_FLAGS = commandFlags(
+  (Object.keys(FIELD_HELP) as (keyof Config)[]).map(fieldFlag),
+  TRAIN_OPTIONS,
+);
+// sample's defaults come from the checkpoint, and its seed starts a new stream.
+const SAMPLE_FLAGS = commandFlags(
+  SAMPLE_FIELDS.map((f) => ({
+    ...fieldFlag(f),
+    group: "sampling" as const,
+    shown: "[the checkpoint's setting]",
+    ...(f === "seed" && {
+      what: "seed a fresh random stream for the samples",
+      shown: "[continue the training run's stream]",
+    }),
+  })),
+  SAMPLE_OPTIONS,
+);
+
+/** The flag that sets a config field, e.g. "--steps" for num_steps. */
+function flagFor(field: keyof Config): string {
+  return `--${fieldFlag(field).names[0]}`;
+}
+
+/**
+ * Runs `make`; a ConfigError it throws comes back naming the flags of its
+ * fields, since the user typed flags, not field names.
+ */
+function namingFlags<T>(make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    const flags = [...new Set(e.fields.map(flagFor))];
+    const which = flags.length === 1 ? "flag" : "flags";
+    throw new InputError(`${e.message} (${which} ${flags.join(", ")})`);
+  }
+}
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function parseNumber(flag: string, raw: string, integer: boolean): number {
-  const v = NUMBER.test(raw.trim()) ? Number(raw) : NaN;
-  if (!Number.isFinite(v))
+/** One flag's value from its text (undefined: the flag stood alone). */
+function readValue(
+  flag: Flag,
+  raw: string,
+  text: string | undefined,
+  negated: boolean,
+): string | number | boolean {
+  if (flag.type === "boolean") {
+    if (text === undefined) return !negated;
+    if (negated) throw new InputError(`${raw} takes no value`);
+    if (["true", "1", "yes"].includes(text)) return true;
+    if (["false", "0", "no"].includes(text)) return false;
     throw new InputError(
-      `--${flag} needs a number, got ${JSON.stringify(raw)}`,
+      `${raw} takes no value, or true/false; got ${JSON.stringify(text)}`,
     );
-  if (integer && !Number.isSafeInteger(v))
-    throw new InputError(
-      `--${flag} needs a whole number, got ${JSON.stringify(raw)}`,
-    );
-  return v;
-}
-
-function parseBool(flag: string, raw: string): boolean {
-  if (raw === "true" || raw === "1" || raw === "yes") return true;
-  if (raw === "false" || raw === "0" || raw === "no") return false;
-  throw new InputError(
-    `--${flag} takes no value, or true/false; got ${JSON.stringify(raw)}`,
-  );
-}
-
-/** Splits argv into flag name/value pairs; `--x=v`, `--x v` and bare booleans. */
-function* tokens(
-  argv: readonly string[],
-  takesValue: (name: string) => boolean,
-): Generator<[string, string | undefined]> {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (!a.startsWith("--") || a === "--")
+  }
+  if (text === undefined || text === "")
+    throw new InputError(`${raw} needs a value`);
+  if (flag.type === "number") {
+    const v = NUMBER.test(text.trim()) ? Number(text) : NaN;
+    if (!Number.isFinite(v))
       throw new InputError(
-        `unexpected argument ${JSON.stringify(a)} (see --help)`,
+        `${raw} needs a number, got ${JSON.stringify(text)}`,
       );
-    const eq = a.indexOf("=");
-    const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-    if (eq >= 0) {
-      yield [name, a.slice(eq + 1)];
-    } else if (takesValue(name)) {
-      if (i + 1 >= argv.length) throw new InputError(`--${name} needs a value`);
-      yield [name, argv[++i]];
-    } else {
-      yield [name, undefined];
+    return v;
+  }
+  if (flag.choices !== undefined && !flag.choices.includes(text)) {
+    throw new InputError(
+      `${raw} must be one of ${flag.choices.join(", ")}; got ${JSON.stringify(text)}`,
+    );
+  }
+  return text;
+}
+
+interface Parsed {
+  overrides: Partial<Config>;
+  options: Record<string, string | number | boolean>;
+}
+
+/** Reads `--name value`, `--name=value`, `--flag` and `--no-flag`; a later flag wins. */
+function readFlags(
+  command: string,
+  flags: readonly Flag[],
+  argv: readonly string[],
+): Parsed {
+  const byName = new Map<string, { flag: Flag; negated: boolean }>();
+  for (const flag of flags) {
+    for (const name of flag.names) {
+      byName.set(name, { flag, negated: false });
+      if (flag.type === "boolean" && "field" in flag.target)
+        byName.set(`no-${name}`, { flag, negated: true });
     }
   }
-}
-
-function parseTrain(
-  argv: readonly string[],
-): TrainArgs | { command: "help"; topic: "train" } {
-  const out: TrainArgs = {
-    command: "train",
-    preset: "final",
-    engine: "value",
-    overrides: {},
-    jsonl: false,
-  };
-  const byFlag = new Map(CONFIG_FLAGS.map((f) => [f.flag, f]));
-  const valued = new Set(["data", "preset", "engine", "save"]);
-  const takesValue = (name: string): boolean =>
-    valued.has(name) || (byFlag.has(name) && byFlag.get(name)?.kind !== "bool");
-  const overrides: Record<string, unknown> = {};
-  for (const [name, value] of tokens(argv, takesValue)) {
-    if (name === "help") return { command: "help", topic: "train" };
-    if (name === "jsonl") {
-      out.jsonl = value === undefined ? true : parseBool(name, value);
-      continue;
-    }
-    if (name === "data" || name === "save") {
-      if (!value) throw new InputError(`--${name} needs a file name`);
-      out[name] = value;
-      continue;
-    }
-    if (name === "preset") {
-      if (value !== "final" && value !== "original")
-        throw new InputError(
-          `--preset must be final or original, got ${JSON.stringify(value)}`,
-        );
-      out.preset = value;
-      continue;
-    }
-    if (name === "engine") {
-      if (value !== "value" && value !== "fast")
-        throw new InputError(
-          `--engine must be value or fast, got ${JSON.stringify(value)}`,
-        );
-      out.engine = value;
-      continue;
-    }
-    const negated = name.startsWith("no-")
-      ? byFlag.get(name.slice(3))
-      : undefined;
-    if (negated && negated.kind === "bool") {
-      if (value !== undefined) throw new InputError(`--${name} takes no value`);
-      overrides[negated.key] = false;
-      continue;
-    }
-    const f = byFlag.get(name);
-    if (!f)
+  const { tokens } = splitArgv({
+    args: [...argv],
+    options: Object.fromEntries(
+      [...byName].map(([name, { flag }]) => [
+        name,
+        { type: flag.type === "boolean" ? "boolean" : "string" } as const,
+      ]),
+    ),
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  const out: Parsed = { overrides: {}, options: {} };
+  const fields: Record<string, unknown> = out.overrides;
+  for (const token of tokens) {
+    if (token.kind !== "option") {
+      const arg = token.kind === "positional" ? token.value : "--";
       throw new InputError(
-        `unknown flag --${name} (see microgpt train --help)`,
+        `unexpected argument ${JSON.stringify(arg)} (see microgpt ${command} --help)`,
       );
-    const raw = value ?? "";
-    switch (f.kind) {
-      case "int":
-        overrides[f.key] = parseNumber(name, raw, true);
-        break;
-      case "number":
-        overrides[f.key] = parseNumber(name, raw, false);
-        break;
-      case "bool":
-        overrides[f.key] = value === undefined ? true : parseBool(name, value);
-        break;
-      case "choice":
-        if (!f.choices?.includes(raw))
-          throw new InputError(
-            `--${name} must be one of ${f.choices?.join(", ")}; got ${JSON.stringify(raw)}`,
-          );
-        overrides[f.key] = raw;
-        break;
     }
+    const found = byName.get(token.name);
+    if (found === undefined)
+      throw new InputError(
+        `unknown flag ${token.rawName} (see microgpt ${command} --help)`,
+      );
+    const { flag, negated } = found;
+    const value = readValue(flag, token.rawName, token.value, negated);
+    if ("field" in flag.target) fields[flag.target.field] = value;
+    else out.options[flag.target.option] = value;
   }
-  out.overrides = overrides as Partial<Config>;
   return out;
 }
 
-function parseSample(
-  argv: readonly string[],
-): SampleArgs | { command: "help"; topic: "sample" } {
-  let load: string | undefined;
-  const out: Omit<SampleArgs, "load"> = { command: "sample", jsonl: false };
-  const valued = new Set(["load", "samples", "temperature", "seed"]);
-  for (const [name, value] of tokens(argv, (n) => valued.has(n))) {
-    switch (name) {
-      case "help":
-        return { command: "help", topic: "sample" };
-      case "jsonl":
-        out.jsonl = value === undefined ? true : parseBool(name, value);
-        break;
-      case "load":
-        if (!value) throw new InputError("--load needs a file name");
-        load = value;
-        break;
-      case "samples":
-        out.samples = parseNumber(name, value ?? "", true);
-        if (out.samples < 0)
-          throw new InputError(
-            `--samples must be at least 0, got ${out.samples}`,
-          );
-        break;
-      case "temperature":
-        out.temperature = parseNumber(name, value ?? "", false);
-        if (!(out.temperature > 0))
-          throw new InputError(
-            `--temperature must be greater than 0, got ${out.temperature}`,
-          );
-        break;
-      case "seed":
-        out.seed = parseNumber(name, value ?? "", true);
-        break;
-      default:
-        throw new InputError(
-          `unknown flag --${name} (see microgpt sample --help)`,
-        );
-    }
-  }
+/** Each option's value, or its default. */
+function withDefaults<T extends Readonly<Record<string, OptionSpec>>>(
+  specs: T,
+  given: Parsed["options"],
+): OptionValues<T> {
+  const values: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(specs))
+    values[name] = given[name] ?? spec.default;
+  return values as OptionValues<T>;
+}
+
+function parseTrain(argv: readonly string[]): Args {
+  const { overrides, options } = readFlags("train", TRAIN_FLAGS, argv);
+  if (options.help === true) return { command: "help", topic: "train" };
+  return {
+    command: "train",
+    overrides,
+    ...withDefaults(TRAIN_OPTIONS, options),
+  };
+}
+
+function parseSample(argv: readonly string[]): Args {
+  const { overrides, options } = readFlags("sample", SAMPLE_FLAGS, argv);
+  if (options.help === true) return { command: "help", topic: "sample" };
+  const { load, ...rest } = withDefaults(SAMPLE_OPTIONS, options);
   if (load === undefined)
     throw new InputError(
       "sample needs --load FILE (a checkpoint written by train --save)",
     );
-  return { ...out, load };
+  // A bad flag is reported before the checkpoint is read.
+  namingFlags(() => validateConfig({ ...defaultConfig, ...overrides }));
+  return { command: "sample", overrides, load, ...rest };
 }
 
 /** Reads the command line (without `node` and the script). */
@@ -367,15 +459,9 @@ function parseArgs(argv: readonly string[]): Args {
     command === "-h" ||
     command === "help"
   ) {
-    return {
-      command: "help",
-      topic:
-        rest[0] === "train"
-          ? "train"
-          : rest[0] === "sample"
-            ? "sample"
-            : "main",
-    };
+    const topic =
+      rest[0] === "train" || rest[0] === "sample" ? rest[0] : "main";
+    return { command: "help", topic };
   }
   if (command === "train") return parseTrain(rest);
   if (command === "sample") return parseSample(rest);
@@ -384,14 +470,58 @@ function parseArgs(argv: readonly string[]): Args {
   );
 }
 
-function showDefault(key: keyof Config): string {
-  const fin = defaultConfig[key];
-  const orig = presets.original[key];
-  const fmt = (v: unknown): string =>
-    typeof v === "boolean" ? (v ? "on" : "off") : String(v);
-  return orig === undefined || orig === fin
-    ? `[${fmt(fin)}]`
-    : `[${fmt(fin)}; original: ${fmt(orig)}]`;
+const WIDTH = 80;
+const LEFT = 26;
+
+/** Wraps words into lines of at most `width` characters. */
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line !== "" && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line === "" ? word : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/** The flag as --help shows it: `--steps N`, `--tie-weights, --no-tie-weights`. */
+function usage(flag: Flag): string {
+  const name = `--${flag.names[0]}`;
+  if (flag.type !== "boolean")
+    return `${name} ${flag.choices?.join("|") ?? flag.meta}`;
+  return "field" in flag.target ? `${name}, --no-${flag.names[0]}` : name;
+}
+
+/** The flags of a command under their section headings. */
+function flagTable(flags: readonly Flag[]): string {
+  const sections: string[] = [];
+  for (const [group, title] of Object.entries(GROUPS)) {
+    const rows = flags.filter((f) => f.group === group);
+    if (rows.length === 0) continue;
+    const lines = [`${title}:`];
+    for (const flag of rows) {
+      const left = `  ${usage(flag)}`;
+      const text = wrap(
+        [flag.what, flag.shown].filter((s) => s !== "").join(" "),
+        WIDTH - LEFT,
+      );
+      if (left.length < LEFT - 1) lines.push(left.padEnd(LEFT) + text[0]);
+      else lines.push(left, " ".repeat(LEFT) + text[0]);
+      for (const more of text.slice(1)) lines.push(" ".repeat(LEFT) + more);
+    }
+    sections.push(lines.join("\n"));
+  }
+  return sections.join("\n\n");
+}
+
+/** "--steps (num_steps), ..." for the flags shorter than their field. */
+function renamedFlags(): string {
+  return (Object.keys(FIELD_HELP) as (keyof Config)[])
+    .filter((f) => FIELD_HELP[f].flag !== undefined)
+    .map((f) => `${flagFor(f)} (${f})`)
+    .join(", ");
 }
 
 const MAIN_HELP = `microgpt: a tiny GPT, trained and sampled from the command line
@@ -403,63 +533,42 @@ usage:
 `;
 
 function trainHelp(): string {
-  const rows: [string, string][] = [
-    [
-      "--data FILE",
-      "documents, one per line (UTF-8) [the built-in corpus of 8,403 names]",
-    ],
-    [
-      "--preset NAME",
-      "final | original: start from that version's settings; other flags override [final]",
-    ],
-  ];
-  for (const f of CONFIG_FLAGS) {
-    const left =
-      f.kind === "bool"
-        ? `--${f.flag}, --no-${f.flag}`
-        : `--${f.flag} ${f.meta ?? ""}`;
-    rows.push([left, `${f.what} ${showDefault(f.key)}`]);
-  }
-  rows.push([
-    "--engine NAME",
-    "value: the book's Value graph; fast: flat arrays, same numbers (no per-position backward) [value]",
-  ]);
-  rows.push(["--save FILE", "write a checkpoint after training [none]"]);
-  rows.push(["--jsonl", "one JSON object per line instead of text [off]"]);
-  rows.push(["--help", "this help"]);
-  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  const intro = wrap(
+    "Trains a GPT on the documents, then draws samples. Defaults are " +
+      "Karpathy's final microGPT; --preset original switches to his first " +
+      "published version (11 Feb 2026). Every configuration field has a " +
+      "flag named after it (n_embd: --n-embd); a few have a shorter name: " +
+      `${renamedFlags()}. Defaults in brackets, with the original preset's ` +
+      "where it differs.",
+    WIDTH,
+  ).join("\n");
   return `usage: microgpt train [options]
 
-Trains a GPT on the documents, then draws samples. Defaults are Karpathy's final microGPT;
---preset original switches to his first published version (11 Feb 2026).
+${intro}
 
-options [default; original preset where it differs]:
-${rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`).join("\n")}
+${flagTable(TRAIN_FLAGS)}
 
 --jsonl prints {"docs","vocab_size","params"}, then {"step","loss"} per step, then
 {"sample","text"} per sample, then {"train_seconds"}.
 `;
 }
 
-const SAMPLE_HELP = `usage: microgpt sample --load FILE [options]
+function sampleHelp(): string {
+  return `usage: microgpt sample --load FILE [options]
 
 Draws samples from a checkpoint written by \`microgpt train --save FILE\`.
+Without --seed, the samples continue the training run's random stream, so
+they equal those printed after training; --seed N starts a fresh one.
 
-options:
-  --load FILE        the checkpoint (required)
-  --samples N        how many samples [the checkpoint's setting]
-  --temperature X    sampling temperature, > 0 [the checkpoint's setting]
-  --seed N           seed a fresh generator with N [continue the training run's random
-                     stream, so the samples equal those printed after training]
-  --jsonl            one JSON object per line: {"sample","text"} [off]
-  --help             this help
+${flagTable(SAMPLE_FLAGS)}
 `;
-
-function helpText(topic: "main" | "train" | "sample"): string {
-  if (topic === "train") return trainHelp();
-  if (topic === "sample") return SAMPLE_HELP;
-  return `${MAIN_HELP}\n${trainHelp()}\n${SAMPLE_HELP}`;
 }
 
-export { parseArgs, helpText, flagFor, CONFIG_FLAGS };
-export type { Args, TrainArgs, SampleArgs };
+function helpText(topic: Topic): string {
+  if (topic === "train") return trainHelp();
+  if (topic === "sample") return sampleHelp();
+  return `${MAIN_HELP}\n${trainHelp()}\n${sampleHelp()}`;
+}
+
+export { parseArgs, helpText, flagFor, namingFlags, FIELD_HELP };
+export type { Args, TrainArgs, SampleArgs, FieldHelp };

@@ -10,12 +10,12 @@ import {
   createEngine,
   sampleOne,
   train,
+  validateConfig,
   valueEngine,
-  type Config,
 } from "../index";
 import {
-  flagFor,
   helpText,
+  namingFlags,
   parseArgs,
   type SampleArgs,
   type TrainArgs,
@@ -52,21 +52,6 @@ function sampleLine(i: number, text: string): string {
   return `sample ${pad(i, 2)}: ${printable(text)}`;
 }
 
-/** Names the flag(s) in a configuration error, since the user typed flags, not field names. */
-function withFlagName(e: InputError): InputError {
-  const m = /invalid configuration: (.*)$/.exec(e.message);
-  if (!m) return e;
-  const flags: string[] = [];
-  for (const word of m[1].match(/[a-z][a-z0-9_]*/g) ?? []) {
-    const flag = flagFor(word);
-    if (flag !== undefined && !flags.includes(flag)) flags.push(flag);
-  }
-  if (flags.length === 0) return e;
-  return new InputError(
-    `${e.message} (${flags.length === 1 ? "flag" : "flags"} ${flags.join(", ")})`,
-  );
-}
-
 /**
  * Collects output and hands it on at most every `intervalMs`: one write per training step would
  * cost the fast engine a good part of its step time. `flush` writes whatever is left.
@@ -92,12 +77,7 @@ function batchedWriter(
 }
 
 function runTrain(args: TrainArgs, io: Io): void {
-  let config: Config;
-  try {
-    config = makeConfig(args.overrides, args.preset);
-  } catch (e) {
-    throw e instanceof InputError ? withFlagName(e) : e;
-  }
+  const config = namingFlags(() => makeConfig(args.overrides, args.preset));
   const docs = args.data === undefined ? defaultCorpus() : loadDocs(args.data);
   const run = prepareRun(docs, config);
   const { model, tok } = run;
@@ -153,13 +133,15 @@ function runTrain(args: TrainArgs, io: Io): void {
 
 function runSample(args: SampleArgs, io: Io): void {
   const { model, tok, docs } = loadCheckpoint(args.load);
-  const { config } = model;
+  const config = namingFlags(() =>
+    validateConfig({ ...model.config, ...args.overrides }),
+  );
   const rng =
-    args.seed === undefined
+    args.overrides.seed === undefined
       ? replayRandom(config, docs, model.params.length)
-      : replayRandom({ ...config, seed: args.seed }, 0, 0);
-  const count = args.samples ?? config.num_samples;
-  const temperature = args.temperature ?? config.temperature;
+      : replayRandom(config, 0, 0);
+  const count = config.num_samples;
+  const temperature = config.temperature;
   const engine = valueEngine(model);
   for (let i = 1; i <= count; i++) {
     const text = sampleOne(engine, tok, rng, temperature);
