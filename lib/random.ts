@@ -81,7 +81,7 @@ function seedKey(n: number | bigint): number[] {
 import { InputError } from "./data";
 
 /**
- * A seed from decimal text: a number up to 2^53 in size, a bigint beyond.
+ * A seed from decimal text: a number if it is a safe integer, else a bigint.
  */
 export function parseSeed(text: string): number | bigint {
   const t = text.trim();
@@ -90,7 +90,7 @@ export function parseSeed(text: string): number | bigint {
       `a seed must be a whole number, got ${JSON.stringify(text)}`,
     );
   const n = BigInt(t);
-  const limit = 2n ** 53n;
+  const limit = BigInt(Number.MAX_SAFE_INTEGER);
   return n >= -limit && n <= limit ? Number(n) : n;
 }
 

@@ -287,11 +287,12 @@ describe("getState / setState against CPython's getstate()", () => {
 });
 
 describe("parseSeed", () => {
-  it("gives numbers up to 2^53 in size and bigints beyond", () => {
+  it("gives safe integers as numbers and bigints beyond", () => {
     expect(parseSeed("42")).toBe(42);
     expect(parseSeed(" -7 ")).toBe(-7);
     expect(parseSeed("+0")).toBe(0);
-    expect(parseSeed("9007199254740992")).toBe(2 ** 53);
+    expect(parseSeed("9007199254740991")).toBe(2 ** 53 - 1);
+    expect(parseSeed("9007199254740992")).toBe(2n ** 53n);
     expect(parseSeed("9007199254740993")).toBe(2n ** 53n + 1n);
     expect(parseSeed("-1000000000000000000000000000000")).toBe(-(10n ** 30n));
   });

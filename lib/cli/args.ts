@@ -1,11 +1,17 @@
 // Command-line flags: parsing, checking, and the help text. Every config option has a flag.
-import { InputError, defaultConfig, presets, type Config } from "../index";
+import {
+  InputError,
+  defaultConfig,
+  parseSeed,
+  presets,
+  type Config,
+} from "../index";
 
 /** A flag that sets one config field. */
 interface ConfigFlag {
   flag: string;
   key: keyof Config;
-  kind: "int" | "number" | "bool" | "choice";
+  kind: "int" | "seed" | "number" | "bool" | "choice";
   choices?: readonly string[];
   /** Shown in the help text. */
   what: string;
@@ -23,7 +29,7 @@ const CONFIG_FLAGS: readonly ConfigFlag[] = [
   {
     flag: "seed",
     key: "seed",
-    kind: "int",
+    kind: "seed",
     meta: "N",
     what: "random seed (shuffle, initial weights, samples)",
   },
@@ -176,7 +182,7 @@ interface SampleArgs {
   load: string;
   samples?: number;
   temperature?: number;
-  seed?: number;
+  seed?: number | bigint;
   jsonl: boolean;
 }
 
@@ -198,6 +204,17 @@ function parseNumber(flag: string, raw: string, integer: boolean): number {
       `--${flag} needs a whole number, got ${JSON.stringify(raw)}`,
     );
   return v;
+}
+
+/** Any whole number, as Python's random.seed takes (a bigint beyond 2^53). */
+function parseSeedFlag(raw: string): number | bigint {
+  try {
+    return parseSeed(raw);
+  } catch {
+    throw new InputError(
+      `--seed needs a whole number, got ${JSON.stringify(raw)}`,
+    );
+  }
 }
 
 function parseBool(flag: string, raw: string): boolean {
@@ -292,6 +309,9 @@ function parseTrain(
       case "int":
         overrides[f.key] = parseNumber(name, raw, true);
         break;
+      case "seed":
+        overrides[f.key] = parseSeedFlag(raw);
+        break;
       case "number":
         overrides[f.key] = parseNumber(name, raw, false);
         break;
@@ -343,7 +363,7 @@ function parseSample(
           );
         break;
       case "seed":
-        out.seed = parseNumber(name, value ?? "", true);
+        out.seed = parseSeedFlag(value ?? "");
         break;
       default:
         throw new InputError(
