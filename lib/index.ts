@@ -10,3 +10,4 @@ export * from "./train";
 export * from "./sample";
 export * from "./fast";
 export * from "./compare";
+export * from "./checkpoint";
