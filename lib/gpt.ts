@@ -296,6 +296,15 @@ export function assembleModel(
 }
 
 /**
+ * The standard deviation a matrix starts with: init_std, or 0 for the output
+ * matrices of each block when zero_init_out is on (the first version).
+ */
+export function initStd(name: string, config: Config): number {
+  const output = name.endsWith(".attn_wo") || name.endsWith(".mlp_fc2");
+  return config.zero_init_out && output ? 0 : config.init_std;
+}
+
+/**
  * A freshly initialised model, drawing its weights from rng exactly as the
  * reference does.
  */
@@ -306,12 +315,8 @@ export function createModel(config: Config, vocabSize: number, rng: Random): Mod
       `vocabulary size must be at least 1, got ${vocabSize}`,
     );
   const stateDict: Record<string, Matrix> = {};
-  for (const [name, rows, cols] of parameterLayout(config, vocabSize)) {
-    const zero =
-      config.zero_init_out &&
-      (name.endsWith(".attn_wo") || name.endsWith(".mlp_fc2"));
-    stateDict[name] = matrix(rng, rows, cols, zero ? 0 : config.init_std);
-  }
+  for (const [name, rows, cols] of parameterLayout(config, vocabSize))
+    stateDict[name] = matrix(rng, rows, cols, initStd(name, config));
   return assembleModel(config, vocabSize, stateDict);
 }
 

@@ -9,5 +9,5 @@ export * from "./gpt";
 export * from "./train";
 export * from "./sample";
 export * from "./fast";
-export * from "./compare";
+export * from "./gradcheck";
 export * from "./checkpoint";

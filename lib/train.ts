@@ -65,10 +65,10 @@ export function positionLosses(
 }
 
 /**
- * The mean loss over the positions of one document, as a Value to backpropagate
- * from.
+ * The mean loss over the positions of one document, as the root of a graph of
+ * Values to backpropagate from.
  */
-export function docLoss(model: Model, tokens: readonly number[]): Value {
+export function meanLossGraph(model: Model, tokens: readonly number[]): Value {
   const n = positionCount(tokens, model.config);
   const losses = positionLosses(model, tokens, n);
   // Python's (1 / n) * sum(losses): the sum starts from 0, then is multiplied
@@ -88,7 +88,7 @@ import { backward } from "./backward";
 export function lossAndGrads(model: Model, tokens: readonly number[]): number {
   const { config } = model;
   if (config.backward_mode === "mean") {
-    const loss = docLoss(model, tokens);
+    const loss = meanLossGraph(model, tokens);
     backward(loss);
     return loss.data;
   }
@@ -109,6 +109,135 @@ export function lossAndGrads(model: Model, tokens: readonly number[]): number {
 }
 
 // %% ../chapters/06-training.ipynb 16
+import { parameterLayout } from "./gpt";
+
+/**
+ * One parameter matrix, rows x cols, as views into its engine's flat buffers:
+ * w[i][j] is data[i * cols + j].
+ */
+export interface Tensor {
+  readonly name: string;
+  readonly rows: number;
+  readonly cols: number;
+  readonly data: Float64Array;
+  readonly grad: Float64Array;
+}
+
+/** Every parameter in one flat buffer, its gradients in another. */
+export interface Parameters {
+  readonly data: Float64Array;
+  readonly grad: Float64Array;
+  /** The matrices, named and in the order of parameterLayout. */
+  readonly tensors: readonly Tensor[];
+}
+
+/**
+ * Zeroed buffers for every matrix of parameterLayout, each matrix a view into
+ * them.
+ */
+export function flatParameters(config: Config, vocabSize: number): Parameters {
+  const layout = parameterLayout(config, vocabSize);
+  const size = layout.reduce((n, [, rows, cols]) => n + rows * cols, 0);
+  const data = new Float64Array(size);
+  const grad = new Float64Array(size);
+  const tensors: Tensor[] = [];
+  let offset = 0;
+  for (const [name, rows, cols] of layout) {
+    const end = offset + rows * cols;
+    tensors.push({
+      name,
+      rows,
+      cols,
+      data: data.subarray(offset, end),
+      grad: grad.subarray(offset, end),
+    });
+    offset = end;
+  }
+  return { data, grad, tensors };
+}
+
+/**
+ * The Value leaves of a model in the order of parameterLayout (the engines'
+ * flat order).
+ */
+export function layoutLeaves(model: Model): Value[] {
+  const leaves: Value[] = [];
+  for (const [name, rows, cols] of parameterLayout(
+    model.config,
+    model.vocabSize,
+  )) {
+    const m = model.stateDict[name];
+    if (m === undefined)
+      throw new InputError(`missing parameter matrix ${name}`);
+    if (m.length !== rows || m.some((row) => row.length !== cols))
+      throw new InputError(`parameter matrix ${name} is not ${rows}x${cols}`);
+    for (const row of m) leaves.push(...row);
+  }
+  return leaves;
+}
+
+/** Reads the logits of one sequence, position after position. */
+export interface Decoder {
+  /**
+   * The logits of the token after `token` at position `pos` (0, 1, 2, ... in
+   * turn: the key/value cache remembers the earlier positions).
+   */
+  logits(token: number, pos: number): ArrayLike<number>;
+}
+
+/** What the training loop and the sampler need from a model. */
+export interface Engine extends Parameters {
+  readonly config: Config;
+  readonly vocabSize: number;
+  /**
+   * Forward and backward on one document's tokens (as trainingTokens gives
+   * them): adds the gradients into `grad`, returns the loss.
+   */
+  lossAndGrads(tokens: readonly number[]): number;
+  /** A fresh key/value cache, to read one sequence. */
+  decoder(): Decoder;
+}
+
+// %% ../chapters/06-training.ipynb 18
+/**
+ * The Value engine: the model's graph of Values does the work, the flat
+ * buffers hold the numbers between steps.
+ */
+export function valueEngine(model: Model): Engine {
+  const { config, vocabSize } = model;
+  const params = flatParameters(config, vocabSize);
+  const { data, grad } = params;
+  const leaves = layoutLeaves(model);
+  for (let i = 0; i < leaves.length; i++) data[i] = leaves[i].data;
+  // data may have changed since the last call (an optimizer step, a load)
+  const loadLeaves = (): void => {
+    for (let i = 0; i < leaves.length; i++) leaves[i].data = data[i];
+  };
+  return {
+    ...params,
+    config,
+    vocabSize,
+    lossAndGrads(tokens) {
+      loadLeaves();
+      const loss = lossAndGrads(model, tokens);
+      for (let i = 0; i < leaves.length; i++) {
+        grad[i] += leaves[i].grad;
+        leaves[i].grad = 0;
+      }
+      return loss;
+    },
+    decoder() {
+      loadLeaves();
+      const { keys, values } = emptyCache(config);
+      return {
+        logits: (token, pos) =>
+          gpt(model, token, pos, keys, values).map((l) => l.data),
+      };
+    },
+  };
+}
+
+// %% ../chapters/06-training.ipynb 22
 /** Adam's two running averages, one entry per parameter. */
 export interface AdamState {
   readonly m: Float64Array;
@@ -119,64 +248,115 @@ export function createAdam(paramCount: number): AdamState {
   return { m: new Float64Array(paramCount), v: new Float64Array(paramCount) };
 }
 
+/** The learning rate of step `step` (0-based): linear decay to 0. */
+export function learningRate(step: number, config: Config): number {
+  return config.learning_rate * (1 - step / config.num_steps);
+}
+
 /**
- * One Adam update at step `step` (0-based) of `config.num_steps`; resets every
+ * One Adam update of every parameter at step `step` (0-based); resets every
  * grad to 0.
  */
 export function adamStep(
-  params: readonly Value[],
+  data: Float64Array,
+  grad: Float64Array,
   state: AdamState,
   step: number,
   config: Config,
 ): void {
   const { beta1, beta2, eps_adam } = config;
-  const lr = config.learning_rate * (1 - step / config.num_steps);
+  const lr = learningRate(step, config);
   const c1 = 1 - beta1 ** (step + 1);
   const c2 = 1 - beta2 ** (step + 1);
+  const k1 = 1 - beta1;
+  const k2 = 1 - beta2;
   const { m, v } = state;
-  for (let i = 0; i < params.length; i++) {
-    const p = params[i];
-    const g = p.grad;
-    m[i] = beta1 * m[i] + (1 - beta1) * g;
-    v[i] = beta2 * v[i] + (1 - beta2) * (g * g);
-    const mHat = m[i] / c1;
-    const vHat = v[i] / c2;
-    p.data -= (lr * mHat) / (Math.sqrt(vHat) + eps_adam);
-    p.grad = 0;
+  for (let i = 0; i < data.length; i++) {
+    const g = grad[i];
+    const mi = beta1 * m[i] + k1 * g;
+    const vi = beta2 * v[i] + k2 * (g * g);
+    m[i] = mi;
+    v[i] = vi;
+    const mHat = mi / c1;
+    const vHat = vi / c2;
+    data[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps_adam);
+    grad[i] = 0;
   }
 }
 
-// %% ../chapters/06-training.ipynb 18
+// %% ../chapters/06-training.ipynb 24
 /** Training stopped because the loss stopped being a finite number. */
 export class TrainingDiverged extends Error {
   override name = "TrainingDiverged";
 }
 
-/**
- * Called after every step with the 1-based step number and the document's loss.
- */
-export type StepListener = (step: number, loss: number) => void;
+/** A run being trained: its engine, Adam's state, the steps done so far. */
+export interface Training {
+  readonly run: Run;
+  readonly engine: Engine;
+  readonly adam: AdamState;
+  /** Steps done; the next one trains on docs[step % docs.length]. */
+  step: number;
+}
+
+/** Training state at step 0 (the Value engine unless another is given). */
+export function startTraining(
+  run: Run,
+  engine: Engine = valueEngine(run.model),
+): Training {
+  return { run, engine, adam: createAdam(engine.data.length), step: 0 };
+}
 
 /**
- * Trains run.model in place for config.num_steps steps; returns the loss of
- * every step.
+ * One step on the next document: loss and gradients, the finite check, the
+ * Adam update. Returns the loss.
  */
-export function train(run: Run, onStep?: StepListener): number[] {
-  const { config, model, tok, docs } = run;
-  const adam = createAdam(model.params.length);
-  const losses: number[] = [];
-  for (let step = 0; step < config.num_steps; step++) {
-    const tokens = trainingTokens(tok, docs[step % docs.length], config);
-    const loss = lossAndGrads(model, tokens);
-    if (!Number.isFinite(loss)) {
-      throw new TrainingDiverged(
-        `training diverged at step ${step + 1}: the ` +
-          `loss is ${loss} (try a smaller learning rate)`,
-      );
-    }
-    adamStep(model.params, adam, step, config);
-    losses.push(loss);
-    if (onStep) onStep(step + 1, loss);
+export function trainStep(t: Training): number {
+  const { run, engine, step } = t;
+  const { config, tok, docs } = run;
+  if (step >= config.num_steps)
+    throw new RangeError(`all ${config.num_steps} steps are done`);
+  const tokens = trainingTokens(tok, docs[step % docs.length], config);
+  const loss = engine.lossAndGrads(tokens);
+  if (!Number.isFinite(loss)) {
+    throw new TrainingDiverged(
+      `training diverged at step ${step + 1}: the ` +
+        `loss is ${loss} (try a smaller learning rate)`,
+    );
   }
+  adamStep(engine.data, engine.grad, t.adam, step, config);
+  t.step = step + 1;
+  return loss;
+}
+
+/** Writes the engine's weights into the model's Values. */
+export function copyWeightsInto(model: Model, engine: Engine): void {
+  const leaves = layoutLeaves(model);
+  for (let i = 0; i < leaves.length; i++) leaves[i].data = engine.data[i];
+}
+
+/**
+ * Called after every step with the 1-based step number and the document's loss;
+ * returning false stops training after that step.
+ */
+export type StepListener = (step: number, loss: number) => boolean | void;
+
+/**
+ * Trains run.model in place for config.num_steps steps (or until onStep
+ * returns false); returns the loss of every step done.
+ */
+export function train(
+  run: Run,
+  onStep?: StepListener,
+  engine: Engine = valueEngine(run.model),
+): number[] {
+  const t = startTraining(run, engine);
+  const losses: number[] = [];
+  while (t.step < run.config.num_steps) {
+    const loss = trainStep(t);
+    losses.push(loss);
+    if (onStep !== undefined && onStep(t.step, loss) === false) break;
+  }
+  copyWeightsInto(run.model, engine);
   return losses;
 }

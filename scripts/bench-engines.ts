@@ -63,11 +63,11 @@ const times = [];
 let last = performance.now();
 const start = last;
 const cpu0 = process.cpuUsage();
-const losses = (engine === "fast" ? m.trainFast : m.train)(run, () => {
+const losses = m.train(run, () => {
   const now = performance.now();
   times.push(now - last);
   last = now;
-});
+}, m.createEngine(engine, run.model));
 const seconds = (performance.now() - start) / 1000;
 const cpu = process.cpuUsage(cpu0);
 times.sort((a, b) => a - b);

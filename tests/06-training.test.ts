@@ -4,17 +4,25 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import {
   TrainingDiverged,
-  Value,
   adamStep,
   createAdam,
   defaultConfig,
   defaultCorpus,
-  docLoss,
+  fastEngine,
+  flatParameters,
+  lossAndGrads,
   makeConfig,
+  meanLossGraph,
+  parameterLayout,
   prepareRun,
   sampleMany,
+  startTraining,
   train,
+  trainStep,
   trainingTokens,
+  valueEngine,
+  type Engine,
+  type Run,
 } from "microgpt";
 
 interface Figures {
@@ -65,7 +73,7 @@ describe("a run's setup", () => {
 describe("the loss", () => {
   it("of the first document, untrained, is the reference's step-1 loss", () => {
     const run = prepareRun(defaultCorpus(), defaultConfig);
-    const loss = docLoss(
+    const loss = meanLossGraph(
       run.model,
       trainingTokens(run.tok, run.docs[0], defaultConfig),
     ).data;
@@ -77,7 +85,7 @@ describe("the loss", () => {
   it("covers at most block_size positions", () => {
     const config = makeConfig({ block_size: 4 });
     const run = prepareRun(["abcdefgh"], config);
-    const loss = docLoss(
+    const loss = meanLossGraph(
       run.model,
       trainingTokens(run.tok, "abcdefgh", config),
     );
@@ -96,22 +104,23 @@ describe("the loss", () => {
 describe("Adam", () => {
   it("follows the reference's update with bias correction and linear decay", () => {
     const config = makeConfig({ num_steps: 10 });
-    const p = new Value(0.5);
+    const p = Float64Array.of(0.5);
+    const grad = new Float64Array(1);
     const state = createAdam(1);
     const grads = [0.3, -0.2, 0.05];
     let m = 0;
     let v = 0;
     let data = 0.5;
     grads.forEach((g, s) => {
-      p.grad = g;
-      adamStep([p], state, s, config);
+      grad[0] = g;
+      adamStep(p, grad, state, s, config);
       m = 0.85 * m + (1 - 0.85) * g;
       v = 0.99 * v + (1 - 0.99) * g * g;
       const mh = m / (1 - 0.85 ** (s + 1));
       const vh = v / (1 - 0.99 ** (s + 1));
       data -= (0.01 * (1 - s / 10) * mh) / (Math.sqrt(vh) + 1e-8);
-      expect(p.data).toBe(data);
-      expect(p.grad).toBe(0);
+      expect(p[0]).toBe(data);
+      expect(grad[0]).toBe(0);
     });
   });
 });
@@ -119,15 +128,7 @@ describe("Adam", () => {
 describe("training", () => {
   it("reproduces the reference's first 100 losses within a relative 1e-12", () => {
     const run = prepareRun(defaultCorpus(), defaultConfig);
-    const losses: number[] = [];
-    try {
-      train(run, (step, loss) => {
-        losses.push(loss);
-        if (step === 100) throw new Error("enough");
-      });
-    } catch (e) {
-      if ((e as Error).message !== "enough") throw e;
-    }
+    const losses = train(run, (step) => step < 100);
     expect(worstRelative(losses, reference.losses.slice(0, 100))).toBeLessThan(
       1e-12,
     );
@@ -148,7 +149,7 @@ describe("training", () => {
     expect(worstRelative(train(run), want.losses)).toBeLessThan(1e-9);
     expect(
       sampleMany(
-        run.model,
+        valueEngine(run.model),
         run.tok,
         run.rng,
         config.num_samples,
@@ -177,5 +178,100 @@ describe("training", () => {
       const losses = train(run);
       expect(losses.every(Number.isFinite)).toBe(true);
     }
+  });
+});
+
+describe("engines", () => {
+  it("lay out flat buffers in parameterLayout's order, each matrix a view", () => {
+    const config = makeConfig({ n_layer: 2, tie_weights: true });
+    const { data, grad, tensors } = flatParameters(config, 11);
+    expect(tensors.map((t) => [t.name, t.rows, t.cols])).toEqual(
+      parameterLayout(config, 11),
+    );
+    let offset = 0;
+    for (const t of tensors) {
+      expect(t.data.buffer).toBe(data.buffer);
+      expect(t.grad.buffer).toBe(grad.buffer);
+      expect(t.data.byteOffset).toBe(offset * 8);
+      offset += t.rows * t.cols;
+    }
+    expect(offset).toBe(data.length);
+  });
+
+  it("the Value engine's gradients are lossAndGrads', in the flat buffer", () => {
+    const a = prepareRun(defaultCorpus(), defaultConfig);
+    const b = prepareRun(defaultCorpus(), defaultConfig);
+    const tokens = trainingTokens(a.tok, a.docs[3], defaultConfig);
+    const engine = valueEngine(a.model);
+    expect(engine.lossAndGrads(tokens)).toBe(lossAndGrads(b.model, tokens));
+    expect(Array.from(engine.grad)).toEqual(b.model.params.map((p) => p.grad));
+    expect(a.model.params.every((p) => p.grad === 0)).toBe(true);
+  });
+});
+
+describe("the training loop", () => {
+  const config = makeConfig({ num_steps: 12, n_layer: 2 });
+  const docs = defaultCorpus().slice(0, 200);
+
+  /** The losses, the weights after training, and 3 samples, for one engine. */
+  function runWith(make: (run: Run) => Engine): {
+    losses: number[];
+    weights: number[];
+    samples: string[];
+  } {
+    const run = prepareRun(docs, config);
+    const engine = make(run);
+    const losses = train(run, undefined, engine);
+    return {
+      losses,
+      weights: run.model.params.map((p) => p.data),
+      samples: sampleMany(engine, run.tok, run.rng, 3, 0.7),
+    };
+  }
+
+  it("runs both engines: the same losses (1e-12), weights written back, the same samples", () => {
+    const slow = runWith((run) => valueEngine(run.model));
+    const fast = runWith((run) => fastEngine(run.model));
+    const untrained = prepareRun(docs, config).model.params.map((p) => p.data);
+    for (const r of [slow, fast]) {
+      expect(r.losses).toHaveLength(12);
+      expect(r.weights).not.toEqual(untrained);
+    }
+    slow.losses.forEach((l, i) =>
+      expect(Math.abs(l - fast.losses[i]) / l).toBeLessThan(1e-12),
+    );
+    slow.weights.forEach((w, i) =>
+      expect(Math.abs(w - fast.weights[i])).toBeLessThan(1e-12),
+    );
+    expect(fast.samples).toEqual(slow.samples);
+  });
+
+  it("stops after any step when the listener returns false, without throwing", () => {
+    const full = prepareRun(docs, config);
+    const all = train(full);
+    for (const stopAt of [1, 5, 12]) {
+      const run = prepareRun(docs, config);
+      const seen: number[] = [];
+      const losses = train(run, (step) => {
+        seen.push(step);
+        return step !== stopAt;
+      });
+      expect(seen).toEqual(Array.from({ length: stopAt }, (_, i) => i + 1));
+      expect(losses).toEqual(all.slice(0, stopAt));
+    }
+  });
+
+  it("is trainStep repeated: the same losses and weights, step by step", () => {
+    const whole = prepareRun(docs, config);
+    const wholeLosses = train(whole);
+    const run = prepareRun(docs, config);
+    const t = startTraining(run);
+    const losses: number[] = [];
+    while (t.step < config.num_steps) losses.push(trainStep(t));
+    expect(losses).toEqual(wholeLosses);
+    expect(Array.from(t.engine.data)).toEqual(
+      whole.model.params.map((p) => p.data),
+    );
+    expect(() => trainStep(t)).toThrow(RangeError);
   });
 });

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import fc from "fast-check";
 import {
   Value,
   buildTokenizer,
@@ -11,11 +12,13 @@ import {
   defaultCorpus,
   makeConfig,
   prepareRun,
+  fastEngine,
   sampleMany,
-  sampleOne,
+  softmax,
   temperatureProbs,
   tokenText,
   train,
+  valueEngine,
 } from "microgpt";
 
 const reference = JSON.parse(
@@ -31,18 +34,36 @@ const reference = JSON.parse(
 
 describe("temperature", () => {
   it("divides the logits (as a product with 1/T) before the softmax", () => {
-    const logits = [new Value(2), new Value(1), new Value(0)];
-    const p = temperatureProbs(logits, 0.5);
+    const p = temperatureProbs([2, 1, 0], 0.5);
     const e = [Math.exp(0), Math.exp(-2), Math.exp(-4)];
     const total = 0 + e[0] + e[1] + e[2];
     p.forEach((pi, i) => expect(pi).toBe(e[i] * (1 / total)));
   });
 
   it("sharpens below 1 and flattens above 1", () => {
-    const logits = [new Value(2), new Value(1), new Value(0)];
-    const top = (t: number): number => temperatureProbs(logits, t)[0];
+    const top = (t: number): number => temperatureProbs([2, 1, 0], t)[0];
     expect(top(0.5)).toBeGreaterThan(top(1));
     expect(top(1)).toBeGreaterThan(top(2));
+  });
+});
+
+describe("temperature, bit for bit", () => {
+  it("equals chapter 5's softmax of logits.mul(1 / T) on Values (property)", () => {
+    const logit = fc.double({ min: -30, max: 30, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc.array(logit, { minLength: 1, maxLength: 40 }),
+        fc.double({ min: 0.05, max: 5, noNaN: true }),
+        (logits, t) => {
+          const inv = 1 / t;
+          const want = softmax(logits.map((l) => new Value(l).mul(inv))).map(
+            (p) => p.data,
+          );
+          expect(temperatureProbs(logits, t)).toEqual(want);
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
 
@@ -51,7 +72,7 @@ describe("sampling", () => {
     const config = makeConfig({ block_size: 5 });
     const tok = buildTokenizer(["abc"]);
     const model = createModel(config, tok.vocabSize, createRandom(1));
-    const names = sampleMany(model, tok, createRandom(2), 30, 1.3);
+    const names = sampleMany(valueEngine(model), tok, createRandom(2), 30, 1.3);
     expect(
       names.every((n) => Array.from(n).length <= 5 && /^[abc]*$/.test(n)),
     ).toBe(true);
@@ -68,19 +89,30 @@ describe("sampling", () => {
     const config = makeConfig({ num_steps: 5, temperature: 1.3 });
     const run = prepareRun(docs, config);
     train(run);
-    const names = sampleMany(run.model, run.tok, run.rng, 10, 1.3);
+    const names = sampleMany(valueEngine(run.model), run.tok, run.rng, 10, 1.3);
     const allowed = new Set(run.tok.chars);
     for (const n of names)
       for (const ch of Array.from(n)) expect(allowed.has(ch)).toBe(true);
   });
 
-  it("is reproducible: the same generator state gives the same names", () => {
-    const config = makeConfig({ num_steps: 3 });
-    const run = prepareRun(defaultCorpus(), config);
+  // Pinned from the samplers before both engines shared this one (Value engine and fast engine
+  // gave these same strings): a change in any bit of the probabilities would change some draw.
+  it("draws the names the earlier samplers drew, in both engines", () => {
+    const run = prepareRun(defaultCorpus(), makeConfig({ num_steps: 30 }));
     train(run);
-    const a = sampleOne(run.model, run.tok, createRandom(5), 0.8);
-    const b = sampleOne(run.model, run.tok, createRandom(5), 0.8);
-    expect(a).toBe(b);
+    const want = ["oor", "pyan", "otanlonalh", "pese", "baufg", "te"];
+    for (const engine of [valueEngine(run.model), fastEngine(run.model)])
+      expect(sampleMany(engine, run.tok, createRandom(5), 6, 0.8)).toEqual(
+        want,
+      );
+    const orig = prepareRun(
+      defaultCorpus(),
+      makeConfig({ num_steps: 20 }, "original"),
+    );
+    train(orig);
+    expect(
+      sampleMany(valueEngine(orig.model), orig.tok, createRandom(3), 5, 1.3),
+    ).toEqual(["emiop", "<BOS>vfezlvl", "pcpwmsq", "sog<BOS>vkrw", "rxjujywa"]);
   });
 });
 
@@ -99,7 +131,7 @@ describe("the full default run", () => {
     expect(losses.map((l) => l.toFixed(4))).toEqual(reference.losses_4dp);
     expect(
       sampleMany(
-        run.model,
+        valueEngine(run.model),
         run.tok,
         run.rng,
         defaultConfig.num_samples,

@@ -9,8 +9,8 @@ import {
   defaultConfig,
   defaultCorpus,
   fastFromModel,
+  fastEngine,
   fastLossAndGrad,
-  fastSampleMany,
   fastToModel,
   lossAndGrads,
   makeConfig,
@@ -19,8 +19,8 @@ import {
   runFast,
   sampleMany,
   train,
-  trainFast,
   trainingTokens,
+  valueEngine,
   type Config,
   type Random,
 } from "microgpt";
@@ -68,7 +68,7 @@ function worstGradientError(
     modelScale = Math.max(modelScale, Math.abs(v.grad));
   let worst = 0;
   let where = "";
-  for (const m of fast.matrices) {
+  for (const m of fast.tensors) {
     const slow = run.model.stateDict[m.name].flat();
     expect(slow.length).toBe(m.grad.length);
     let scale = 0;
@@ -133,10 +133,10 @@ describe("the fast engine's parameters", () => {
       const config = makeConfig(overrides);
       const fast = createFastModel(config, 11, createRandom(5));
       const slow = createModel(config, 11, createRandom(5));
-      expect(fast.matrices.map((m) => m.name)).toEqual(
+      expect(fast.tensors.map((m) => m.name)).toEqual(
         Object.keys(slow.stateDict),
       );
-      for (const m of fast.matrices)
+      for (const m of fast.tensors)
         expect(Array.from(m.data)).toEqual(
           slow.stateDict[m.name].flat().map((v) => v.data),
         );
@@ -151,11 +151,11 @@ describe("the fast engine's parameters", () => {
       parameterLayout(config, 27).map(([name]) => name),
     );
     const back = fastFromModel(model);
-    back.matrices.forEach((m, i) =>
-      expect(m.data).toEqual(fast.matrices[i].data),
+    back.tensors.forEach((m, i) =>
+      expect(m.data).toEqual(fast.tensors[i].data),
     );
     expect(model.params.length).toBe(
-      fast.matrices.reduce((a, m) => a + m.data.length, 0),
+      fast.tensors.reduce((a, m) => a + m.data.length, 0),
     );
   });
 });
@@ -197,7 +197,7 @@ describe("training agrees with the Value engine", () => {
     const slowRun = prepareRun(docs, config);
     const slowLosses = train(slowRun);
     const slowSamples = sampleMany(
-      slowRun.model,
+      valueEngine(slowRun.model),
       slowRun.tok,
       slowRun.rng,
       config.num_samples,
@@ -226,8 +226,8 @@ describe("training agrees with the Value engine", () => {
       defaultCorpus().slice(0, 50),
       makeConfig({ num_steps: 2 }, "original"),
     );
-    expect(() => trainFast(run)).toThrow(InputError);
-    expect(() => trainFast(run)).toThrow(/Value engine/);
+    expect(() => fastEngine(run.model)).toThrow(InputError);
+    expect(() => fastEngine(run.model)).toThrow(/Value engine/);
   });
 });
 
@@ -251,25 +251,14 @@ describe("the full default run", () => {
     expect(result.samples).toEqual(reference.samples);
     // The same weights sample the same names in either engine, from a generator in the same state.
     const again = prepareRun(defaultCorpus(), defaultConfig);
-    const losses = trainFast(again);
+    const losses = train(again, undefined, fastEngine(again.model));
     expect(losses).toEqual(result.losses);
+    const slow = valueEngine(again.model);
     expect(
-      sampleMany(
-        again.model,
-        again.tok,
-        again.rng,
-        5,
-        defaultConfig.temperature,
-      ),
+      sampleMany(slow, again.tok, again.rng, 5, defaultConfig.temperature),
     ).toEqual(reference.samples.slice(0, 5));
     expect(
-      fastSampleMany(
-        fastFromModel(again.model),
-        again.tok,
-        createRandom(9),
-        3,
-        0.5,
-      ),
-    ).toEqual(sampleMany(again.model, again.tok, createRandom(9), 3, 0.5));
+      sampleMany(fastEngine(again.model), again.tok, createRandom(9), 3, 0.5),
+    ).toEqual(sampleMany(slow, again.tok, createRandom(9), 3, 0.5));
   });
 });

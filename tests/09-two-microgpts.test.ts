@@ -10,7 +10,7 @@ import {
   buildTokenizer,
   createModel,
   createRandom,
-  documentLoss,
+  forwardLoss,
   emptyCache,
   finiteDifferenceGrads,
   gpt,
@@ -148,14 +148,14 @@ describe("gradients against central finite differences", () => {
   });
 });
 
-describe("documentLoss", () => {
+describe("forwardLoss", () => {
   it("is the loss the per-position backward reports, bit for bit", () => {
     const { model, tokens } = tinyModel({ n_embd: 8 }, "original");
     const longer = [tokens[0], 2, 3, 4, 5, 1];
     for (const t of [tokens, longer]) {
       const reported = lossAndGrads(model, t);
       for (const p of model.params) p.grad = 0;
-      expect(documentLoss(model, t)).toBe(reported);
+      expect(forwardLoss(model, t)).toBe(reported);
     }
   });
 

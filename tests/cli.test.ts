@@ -218,7 +218,7 @@ describe("flags", () => {
     [["train", "--engine", "turbo"], /--engine must be value or fast/],
     [
       ["train", "--engine", "fast", "--preset", "original"],
-      /--engine fast cannot run backward_mode "per-position"/,
+      /fast engine only implements backward_mode "mean"; "per-position".*--engine value/,
     ],
     [["train", "--steps", "abc"], /--steps needs a number, got "abc"/],
     [["train", "--steps", "1.5"], /--steps needs a whole number/],

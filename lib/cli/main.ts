@@ -6,9 +6,10 @@ import {
   loadDocs,
   makeConfig,
   prepareRun,
+  createEngine,
   sampleOne,
   train,
-  trainFast,
+  valueEngine,
   type Config,
 } from "../index";
 import {
@@ -96,14 +97,10 @@ function runTrain(args: TrainArgs, io: Io): void {
   } catch (e) {
     throw e instanceof InputError ? withFlagName(e) : e;
   }
-  if (args.engine === "fast" && config.backward_mode === "per-position") {
-    throw new InputError(
-      '--engine fast cannot run backward_mode "per-position" (the first version\'s one backward pass per position): use --engine value, or --backward mean',
-    );
-  }
   const docs = args.data === undefined ? defaultCorpus() : loadDocs(args.data);
   const run = prepareRun(docs, config);
   const { model, tok } = run;
+  const engine = createEngine(args.engine, model); // refuses what it cannot run
   if (args.jsonl) {
     io.out(
       JSON.stringify({
@@ -122,15 +119,18 @@ function runTrain(args: TrainArgs, io: Io): void {
       ? createProgress(config.num_steps, io.out)
       : undefined;
   const started = performance.now();
-  const trainWith = args.engine === "fast" ? trainFast : train;
   const lines = batchedWriter(io.out);
   try {
-    trainWith(run, (step, loss) => {
-      if (args.jsonl) lines.write(JSON.stringify({ step, loss }) + "\n");
-      else if (progress)
-        progress.update(step, stepLine(step, config.num_steps, loss));
-      else lines.write(stepLine(step, config.num_steps, loss) + "\n");
-    });
+    train(
+      run,
+      (step, loss) => {
+        if (args.jsonl) lines.write(JSON.stringify({ step, loss }) + "\n");
+        else if (progress)
+          progress.update(step, stepLine(step, config.num_steps, loss));
+        else lines.write(stepLine(step, config.num_steps, loss) + "\n");
+      },
+      engine,
+    );
   } finally {
     lines.flush(); // the steps before a divergence are still printed
   }
@@ -140,7 +140,7 @@ function runTrain(args: TrainArgs, io: Io): void {
     saveCheckpoint(args.save, model, tok, run.docs.length);
   if (!args.jsonl) io.out("\n--- inference (new, hallucinated names) ---\n");
   for (let i = 1; i <= config.num_samples; i++) {
-    const text = sampleOne(model, tok, run.rng, config.temperature);
+    const text = sampleOne(engine, tok, run.rng, config.temperature);
     io.out(
       args.jsonl
         ? JSON.stringify({ sample: i, text }) + "\n"
@@ -159,8 +159,9 @@ function runSample(args: SampleArgs, io: Io): void {
       : replayRandom({ ...config, seed: args.seed }, 0, 0);
   const count = args.samples ?? config.num_samples;
   const temperature = args.temperature ?? config.temperature;
+  const engine = valueEngine(model);
   for (let i = 1; i <= count; i++) {
-    const text = sampleOne(model, tok, rng, temperature);
+    const text = sampleOne(engine, tok, rng, temperature);
     io.out(
       args.jsonl
         ? JSON.stringify({ sample: i, text }) + "\n"

@@ -1,19 +1,18 @@
 // The live page's widget: trains the book's default model in the reader's browser with the
-// library's own functions (the same loop as `train` in lib/train.ts), draws the loss as it goes,
-// then samples. Bundled by scripts/live/build.mjs into book/_build/live/live.js for `make book`.
+// library's own training step (`trainStep` of lib/train.ts, a chunk of steps per frame), draws the
+// loss as it goes, then samples. Bundled by scripts/live/build.mjs into book/_build/live/live.js for `make book`.
 // It imports lib's sources module by module (not lib/index) so that the bundle stays small.
 import { defaultCorpus } from "../../lib/data";
 import { makeConfig, type Config } from "../../lib/gpt";
 import {
   prepareRun,
-  trainingTokens,
-  lossAndGrads,
-  createAdam,
-  adamStep,
+  startTraining,
+  trainStep,
+  valueEngine,
   type Run,
-  type AdamState,
 } from "../../lib/train";
 import { sampleMany } from "../../lib/sample";
+import { movingAverage } from "../../lib/charts";
 
 /** What a finished or running session has produced; also read by the browser tests. */
 export interface LiveState {
@@ -143,13 +142,10 @@ function createChart(host: HTMLElement): {
     draw(losses: readonly number[]): void {
       const rawPts: string[] = [];
       const meanPts: string[] = [];
-      let windowSum = 0;
+      const means = movingAverage(losses, 50);
       for (let i = 0; i < losses.length; i++) {
-        windowSum += losses[i];
-        if (i >= 50) windowSum -= losses[i - 50];
-        const n = Math.min(i + 1, 50);
         rawPts.push(`${x(i + 1).toFixed(1)},${y(losses[i]).toFixed(1)}`);
-        meanPts.push(`${x(i + 1).toFixed(1)},${y(windowSum / n).toFixed(1)}`);
+        meanPts.push(`${x(i + 1).toFixed(1)},${y(means[i]).toFixed(1)}`);
       }
       raw.setAttribute("points", rawPts.join(" "));
       mean.setAttribute("points", meanPts.join(" "));
@@ -302,26 +298,17 @@ function mount(root: HTMLElement): void {
           params: run.model.params.length,
         }),
       );
-      const adam: AdamState = createAdam(run.model.params.length);
-      // The loop of lib/train.ts `train`, a chunk at a time so that the page stays responsive.
+      const engine = valueEngine(run.model);
+      const training = startTraining(run, engine);
+      // lib/train.ts's steps, a chunk at a time so that the page stays responsive.
       let step = 0;
       while (step < config.num_steps && !stopRequested) {
         const chunkStart = performance.now();
         do {
-          const tokens = trainingTokens(
-            run.tok,
-            run.docs[step % run.docs.length],
-            config,
-          );
-          const loss = lossAndGrads(run.model, tokens);
-          if (!Number.isFinite(loss))
-            throw new Error(
-              `training diverged at step ${step + 1}: the loss is ${loss}`,
-            );
-          adamStep(run.model.params, adam, step, config);
+          const loss = trainStep(training);
+          step = training.step;
           state.losses.push(loss);
-          lines.push(JSON.stringify({ step: step + 1, loss }));
-          step++;
+          lines.push(JSON.stringify({ step, loss }));
         } while (
           step < config.num_steps &&
           performance.now() - chunkStart < CHUNK_MS
@@ -345,7 +332,7 @@ function mount(root: HTMLElement): void {
       setStatus("training", `Trained ${config.num_steps} steps; sampling...`);
       await yieldToPage();
       state.samples = sampleMany(
-        run.model,
+        engine,
         run.tok,
         run.rng,
         config.num_samples,

@@ -5,10 +5,10 @@ import { lossAndGrads, positionCount, positionLosses } from "./train";
 import { type Model } from "./gpt";
 
 /**
- * The document's loss as a plain number: the sum over positions of loss_t *
- * (1/n), as the first version reports it.
+ * The document's loss from forward passes alone, as a plain number: the sum
+ * over positions of loss_t * (1/n), as the first version reports it.
  */
-export function documentLoss(model: Model, tokens: readonly number[]): number {
+export function forwardLoss(model: Model, tokens: readonly number[]): number {
   const n = positionCount(tokens, model.config);
   let total = 0;
   for (const l of positionLosses(model, tokens, n)) total += l.data * (1 / n);
@@ -28,7 +28,7 @@ export function backwardGrads(model: Model, tokens: readonly number[]): number[]
 }
 
 /**
- * Every parameter's gradient by central differences of documentLoss, (L(w + h)
+ * Every parameter's gradient by central differences of forwardLoss, (L(w + h)
  * - L(w - h)) / 2h.
  */
 export function finiteDifferenceGrads(
@@ -39,9 +39,9 @@ export function finiteDifferenceGrads(
   return model.params.map((p) => {
     const w = p.data;
     p.data = w + h;
-    const up = documentLoss(model, tokens);
+    const up = forwardLoss(model, tokens);
     p.data = w - h;
-    const down = documentLoss(model, tokens);
+    const down = forwardLoss(model, tokens);
     p.data = w;
     return (up - down) / (2 * h);
   });
