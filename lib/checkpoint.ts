@@ -573,3 +573,66 @@ export function loadCheckpoint(file: string): Checkpoint {
   }
   return decodeCheckpoint(bytes, file);
 }
+
+// %% ../chapters/10-keeping-a-model.ipynb 37
+import { type Training } from "./train";
+
+/** A checkpoint of a training state (everything copied). */
+export function checkpointOf(t: Training, docs: DocsInfo | null): Checkpoint {
+  return {
+    config: t.run.config,
+    chars: [...t.run.tok.chars],
+    params: t.engine.data.slice(),
+    adam: { m: t.adam.m.slice(), v: t.adam.v.slice() },
+    step: t.step,
+    rng: t.run.rng.getState(),
+    docs,
+  };
+}
+
+// %% ../chapters/10-keeping-a-model.ipynb 38
+import { layoutLeaves, prepareRun, startTraining, valueEngine, type Engine } from "./train";
+
+/**
+ * The training state a checkpoint was taken from, on the documents the run
+ * trained on, with the engine `makeEngine` builds (the Value engine unless
+ * told).
+ */
+export function resumeTraining(
+  ck: Checkpoint,
+  docs: readonly string[],
+  makeEngine: (model: Model) => Engine = valueEngine,
+): Training {
+  const { adam } = ck;
+  if (adam === null)
+    throw new InputError(
+      "the checkpoint holds no optimizer state (a version 1 file): " +
+        "it can be sampled from, not resumed",
+    );
+  if (ck.docs !== null) {
+    const given = fingerprintDocs(docs);
+    if (
+      given.count !== ck.docs.count ||
+      (ck.docs.sha256 !== null && given.sha256 !== ck.docs.sha256)
+    )
+      throw new InputError(
+        `these ${given.count} documents are not the ${ck.docs.count} ` +
+          `the checkpoint was trained on`,
+      );
+  }
+  const run = prepareRun(docs, ck.config);
+  if (run.tok.chars.join("") !== ck.chars.join(""))
+    throw new InputError(
+      "the documents' characters differ from the checkpoint's vocabulary",
+    );
+  const leaves = layoutLeaves(run.model);
+  if (leaves.length !== ck.params.length)
+    throw new RangeError("the checkpoint's parameters do not fit its model");
+  leaves.forEach((w, i) => (w.data = ck.params[i]));
+  run.rng.setState(ck.rng);
+  const t = startTraining(run, makeEngine(run.model));
+  t.adam.m.set(adam.m);
+  t.adam.v.set(adam.v);
+  t.step = ck.step;
+  return t;
+}
