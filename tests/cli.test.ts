@@ -6,6 +6,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 // The CLI is compiled with lib but not part of the package's index.
 import { run, stepLine, sampleLine, type Io } from "../lib/cli/main";
+import { loadCheckpoint, modelFromCheckpoint } from "microgpt";
 
 interface Captured {
   code: number;
@@ -284,8 +285,8 @@ describe("--engine", () => {
   });
 
   it("writes checkpoints the Value engine samples from, and the other way round", () => {
-    const fromFast = path.join(dir, "fast.json");
-    const fromValue = path.join(dir, "value.json");
+    const fromFast = path.join(dir, "fast.safetensors");
+    const fromValue = path.join(dir, "value.safetensors");
     expect(
       cli(["train", "--steps", "10", "--engine", "fast", "--save", fromFast])
         .code,
@@ -351,7 +352,7 @@ describe("training that diverges", () => {
 });
 
 describe("checkpoints", () => {
-  const ckpt = path.join(dir, "model.json");
+  const ckpt = path.join(dir, "model.safetensors");
   const trained = cli([
     "train",
     "--jsonl",
@@ -392,7 +393,7 @@ describe("checkpoints", () => {
   });
 
   it("keeps the original preset's vocabulary and settings", () => {
-    const f = path.join(dir, "orig.json");
+    const f = path.join(dir, "orig.safetensors");
     expect(
       cli(["train", "--preset", "original", "--steps", "3", "--save", f]).code,
     ).toBe(0);
@@ -404,20 +405,19 @@ describe("checkpoints", () => {
   });
 
   it("refuses a missing, truncated, corrupt or foreign checkpoint with one line", () => {
-    const text = fs.readFileSync(ckpt, "utf8");
+    const bytes = fs.readFileSync(ckpt);
     expectOneLine(
-      cli(["sample", "--load", path.join(dir, "nope.json")]),
+      cli(["sample", "--load", path.join(dir, "nope.safetensors")]),
       2,
       /checkpoint not found/,
     );
+    expectOneLine(cli(["sample", "--load", dir]), 2, /is a directory/);
+    const cut = path.join(dir, "cut.safetensors");
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 8));
     expectOneLine(
-      cli([
-        "sample",
-        "--load",
-        file("trunc.json", text.slice(0, text.length / 2)),
-      ]),
+      cli(["sample", "--load", cut]),
       2,
-      /corrupt.*truncated/,
+      /cut.safetensors is corrupt: .*truncated/,
     );
     expectOneLine(
       cli(["sample", "--load", file("foreign.json", '{"hello": 1}')]),
@@ -429,11 +429,54 @@ describe("checkpoints", () => {
       2,
       /not a microgpt checkpoint/,
     );
-    const body = JSON.parse(text) as {
-      params: Record<string, number[][]>;
-      config: Record<string, unknown>;
-      version: number;
+  });
+
+  /** The JSON checkpoint earlier releases wrote (version 1), of a saved model. */
+  function version1(from: string): Record<string, unknown> & {
+    params: Record<string, number[][]>;
+    config: Record<string, unknown>;
+  } {
+    const ck = loadCheckpoint(from);
+    const { model, tok } = modelFromCheckpoint(ck);
+    return {
+      format: "microgpt-checkpoint",
+      version: 1,
+      config: { ...ck.config },
+      vocab: { special_tokens: ck.config.special_tokens, chars: tok.chars },
+      docs: ck.docs?.count,
+      params: Object.fromEntries(
+        Object.entries(model.stateDict).map(([name, m]) => [
+          name,
+          m.map((row) => row.map((w) => w.data)),
+        ]),
+      ),
     };
+  }
+
+  it("still reads the JSON checkpoints of version 1, and samples the same", () => {
+    const v1 = file("v1.json", JSON.stringify(version1(ckpt)));
+    const a = cli(["sample", "--load", v1]);
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(cli(["sample", "--load", ckpt]).out);
+    expectOneLine(
+      cli(["train", "--resume", v1]),
+      2,
+      /no optimizer state .*not resumed/,
+    );
+  });
+
+  it("refuses a damaged JSON checkpoint of version 1 with one line", () => {
+    const text = JSON.stringify(version1(ckpt));
+    expectOneLine(
+      cli([
+        "sample",
+        "--load",
+        file("trunc.json", text.slice(0, text.length / 2)),
+      ]),
+      2,
+      /corrupt.*truncated/,
+    );
+    const body = JSON.parse(text) as ReturnType<typeof version1>;
     body.params.wte[0].pop();
     expectOneLine(
       cli(["sample", "--load", file("shape.json", JSON.stringify(body))]),
@@ -464,7 +507,7 @@ describe("checkpoints", () => {
       "--samples",
       "0",
       "--save",
-      path.join(dir, "no", "such", "m.json"),
+      path.join(dir, "no", "such", "m.safetensors"),
     ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^microgpt: cannot write checkpoint [^\n]+\n$/);

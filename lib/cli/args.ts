@@ -174,6 +174,10 @@ interface TrainArgs {
   engine: "value" | "fast";
   overrides: Partial<Config>;
   save?: string;
+  /** A checkpoint whose run to continue. */
+  resume?: string;
+  /** Stop after this step (the schedule still runs to num_steps). */
+  stopAfter?: number;
   jsonl: boolean;
 }
 
@@ -260,7 +264,14 @@ function parseTrain(
     jsonl: false,
   };
   const byFlag = new Map(CONFIG_FLAGS.map((f) => [f.flag, f]));
-  const valued = new Set(["data", "preset", "engine", "save"]);
+  const valued = new Set([
+    "data",
+    "preset",
+    "engine",
+    "save",
+    "resume",
+    "stop-after",
+  ]);
   const takesValue = (name: string): boolean =>
     valued.has(name) || (byFlag.has(name) && byFlag.get(name)?.kind !== "bool");
   const overrides: Record<string, unknown> = {};
@@ -270,7 +281,15 @@ function parseTrain(
       out.jsonl = value === undefined ? true : parseBool(name, value);
       continue;
     }
-    if (name === "data" || name === "save") {
+    if (name === "stop-after") {
+      out.stopAfter = parseNumber(name, value ?? "", true);
+      if (out.stopAfter < 1)
+        throw new InputError(
+          `--stop-after must be at least 1, got ${out.stopAfter}`,
+        );
+      continue;
+    }
+    if (name === "data" || name === "save" || name === "resume") {
       if (!value) throw new InputError(`--${name} needs a file name`);
       out[name] = value;
       continue;
@@ -444,7 +463,18 @@ function trainHelp(): string {
     "--engine NAME",
     "value: the book's Value graph; fast: flat arrays, same numbers (no per-position backward) [value]",
   ]);
-  rows.push(["--save FILE", "write a checkpoint after training [none]"]);
+  rows.push([
+    "--save FILE",
+    "write a checkpoint after training, or when stopped [none]",
+  ]);
+  rows.push([
+    "--stop-after K",
+    "stop after step K (needs --save; the schedule still runs to --steps) [off]",
+  ]);
+  rows.push([
+    "--resume FILE",
+    "continue the run saved in FILE to its last step (its own settings; --data if not where it was) [none]",
+  ]);
   rows.push(["--jsonl", "one JSON object per line instead of text [off]"]);
   rows.push(["--help", "this help"]);
   const width = Math.max(...rows.map(([l]) => l.length)) + 2;
@@ -458,6 +488,10 @@ ${rows.map(([l, r]) => `  ${l.padEnd(width)}${r}`).join("\n")}
 
 --jsonl prints {"docs","vocab_size","params"}, then {"step","loss"} per step, then
 {"sample","text"} per sample, then {"train_seconds"}.
+
+Ctrl-C stops training after the current step; with --save the run is saved first (then
+the exit status is 130), and \`microgpt train --resume FILE\` continues it: the losses and
+samples are those of the run never stopped.
 `;
 }
 
