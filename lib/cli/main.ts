@@ -1,5 +1,7 @@
 // The `microgpt` command: train (and optionally save) a model, or sample from a saved one.
+import * as fs from "fs";
 import * as path from "path";
+import * as tty from "tty";
 import { Worker, isMainThread, parentPort, workerData } from "worker_threads";
 import {
   InputError,
@@ -212,7 +214,10 @@ function runTrain(args: TrainArgs, io: Io): number {
   }
   if (!args.jsonl) io.out("\n--- inference (new, hallucinated names) ---\n");
   for (let i = 1; i <= config.num_samples; i++) {
-    if (interrupted()) return INTERRUPTED;
+    if (interrupted()) {
+      io.err("microgpt: interrupted while sampling\n");
+      return INTERRUPTED;
+    }
     const text = sampleOne(t.engine, tok, run.rng, config.temperature);
     io.out(
       args.jsonl
@@ -255,6 +260,7 @@ function run(argv: readonly string[], io: Io = processIo): number {
     else runSample(args, io);
     return 0;
   } catch (e) {
+    if (e instanceof ClosedPipe) throw e;
     if (e instanceof InputError) {
       io.err(`microgpt: ${e.message}\n`);
       return 2;
@@ -279,6 +285,28 @@ interface WorkerInput {
   isTTY: boolean;
 }
 
+/** Exit status when stdout is closed early (`microgpt train | head`): not an error. */
+class ClosedPipe extends Error {}
+
+/**
+ * Writes all of `text` to a file descriptor at once. A worker's process.stdout
+ * would hold its text until the training loop yields, that is, until the end.
+ */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += fs.writeSync(fd, bytes, done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") throw new ClosedPipe();
+      if (code !== "EAGAIN") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // a full pipe: wait 1 ms
+    }
+  }
+}
+
 /**
  * Entry point of lib/bin/microgpt.js. The command runs in a worker thread: a
  * training loop never yields to the event loop, so the main thread keeps
@@ -286,16 +314,11 @@ interface WorkerInput {
  * current step (and save, with --save); a second one ends the process.
  */
 function main(argv: string[]): void {
-  // A closed pipe (`microgpt train | head`) is not an error worth a stack trace.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    throw e;
-  });
   const stop = new Int32Array(new SharedArrayBuffer(4));
   const input: WorkerInput = {
     microgptArgv: argv,
     stop,
-    isTTY: process.stdout.isTTY === true,
+    isTTY: tty.isatty(1),
   };
   const worker = new Worker(__filename, { workerData: input });
   const onSigint = (): void => {
@@ -304,7 +327,7 @@ function main(argv: string[]): void {
   process.on("SIGINT", onSigint);
   worker.on("message", (code: number) => (process.exitCode = code));
   worker.on("error", (e) => {
-    process.stderr.write(`microgpt: internal error: ${e.message}\n`);
+    writeAll(2, `microgpt: internal error: ${e.message}\n`);
     process.exitCode = 1;
   });
   worker.on("exit", () => process.off("SIGINT", onSigint));
@@ -318,12 +341,19 @@ function isWorkerInput(x: unknown): x is WorkerInput {
 if (!isMainThread && isWorkerInput(workerData) && parentPort !== null) {
   const { microgptArgv, stop, isTTY } = workerData;
   const io: Io = {
-    out: processIo.out,
-    err: processIo.err,
+    out: (text) => writeAll(1, text),
+    err: (text) => writeAll(2, text),
     isTTY,
     stopRequested: () => Atomics.load(stop, 0) === 1,
   };
-  parentPort.postMessage(run(microgptArgv, io));
+  let code: number;
+  try {
+    code = run(microgptArgv, io);
+  } catch (e) {
+    if (!(e instanceof ClosedPipe)) throw e;
+    code = 0;
+  }
+  parentPort.postMessage(code);
 }
 
 export { main, run, stepLine, sampleLine };
