@@ -91,7 +91,8 @@ format: $(NPM_OK)
 typecheck: $(BUILT)
 	$(TSC) -p tsconfig.json
 
-vitest: $(BUILT)
+# .venv too: tests/10 reads a checkpoint from Python (safetensors, NumPy).
+vitest: $(BUILT) $(VENV_OK)
 	node_modules/.bin/vitest run $(TESTS)
 
 notebooks: $(BUILT) $(KERNEL)

@@ -17,7 +17,8 @@ export type PresetName = (typeof presetNames)[number];
  * published version: `presets.original`.
  */
 export interface Config {
-  seed: number;
+  /** Seeds the generator: a safe integer, or a bigint beyond (parseSeed). */
+  seed: number | bigint;
   /** Width of every vector the model passes along. */
   n_embd: number;
   /** Attention heads; each looks at n_embd / n_head of the numbers. */
@@ -181,8 +182,12 @@ export function validateConfig(c: Config): Config {
       name,
     );
   };
-  if (typeof c.seed !== "number" || !Number.isSafeInteger(c.seed))
-    problem(`seed must be a whole number, got ${String(c.seed)}`, "seed");
+  const seed: unknown = c.seed;
+  if (typeof seed !== "bigint" && !Number.isSafeInteger(seed))
+    problem(
+      `seed must be a whole number (a bigint beyond 2^53), got ${String(seed)}`,
+      "seed",
+    );
   count("n_embd", 1);
   count("n_head", 1);
   count("n_layer", 0); // no layers: embeddings straight into lm_head

@@ -12,3 +12,4 @@ export * from "./sample";
 export * from "./fast";
 export { FastLayer, FastModel, createFastModel, fastFromModel, fastToModel } from "./fast-model";
 export * from "./gradcheck";
+export * from "./checkpoint";

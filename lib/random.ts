@@ -2,14 +2,27 @@
 
 // %% ../chapters/02-randomness.ipynb 3
 /**
+ * A generator's state in the layout of CPython's `random.getstate()`: version
+ * 3, then 625 integers (the 624 words of the table and the position of the next
+ * one), then the kept gauss value.
+ */
+export interface GeneratorState {
+  version: 3;
+  internal: number[];
+  gaussNext: number | null;
+}
+
+// %% ../chapters/02-randomness.ipynb 4
+/**
  * CPython's `random.Random`, as far as microGPT uses it: same seed, same
  * stream, bit for bit.
  */
 export interface Random {
   /**
-   * Reseeds the generator, as Python's `random.seed(n)` does for an integer n.
+   * Reseeds the generator, as Python's `random.seed(n)` does for an integer n
+   * (a bigint for seeds beyond 2^53).
    */
-  seed(n: number): void;
+  seed(n: number | bigint): void;
   /** The next 32 bits of the Mersenne Twister, as an unsigned integer. */
   next32(): number;
   /** A float in [0, 1) built from 53 random bits. */
@@ -34,29 +47,54 @@ export interface Random {
     weights: readonly number[],
     k?: number,
   ): T[];
+  /** A copy of everything the generator remembers, as Python's getstate(). */
+  getState(): GeneratorState;
+  /** Continues from a state taken by getState, here or in Python. */
+  setState(state: GeneratorState): void;
 }
 
-// %% ../chapters/02-randomness.ipynb 7
+// %% ../chapters/02-randomness.ipynb 8
 /**
  * The 32-bit words of |n|, least significant first ([0] for 0), as CPython keys
  * its generator.
  */
-function seedKey(n: number): number[] {
-  if (!Number.isInteger(n) || Math.abs(n) > 2 ** 53) {
-    throw new RangeError(
-      `seed must be an integer between -2^53 and 2^53, got ${n}`,
-    );
+function seedKey(n: number | bigint): number[] {
+  if (typeof n === "number") {
+    if (!Number.isInteger(n) || Math.abs(n) > 2 ** 53) {
+      throw new RangeError(
+        `seed must be an integer between -2^53 and 2^53 (use a bigint ` +
+          `beyond), got ${n}`,
+      );
+    }
+    n = BigInt(n);
   }
-  let rest = Math.abs(n);
+  let rest = n < 0n ? -n : n;
   const key: number[] = [];
   do {
-    key.push(rest % 2 ** 32);
-    rest = Math.floor(rest / 2 ** 32);
-  } while (rest > 0);
+    key.push(Number(rest & 0xffffffffn));
+    rest >>= 32n;
+  } while (rest > 0n);
   return key;
 }
 
-// %% ../chapters/02-randomness.ipynb 10
+// %% ../chapters/02-randomness.ipynb 11
+import { InputError } from "./data";
+
+/**
+ * A seed from decimal text: a number if it is a safe integer, else a bigint.
+ */
+export function parseSeed(text: string): number | bigint {
+  const t = text.trim();
+  if (!/^[+-]?\d+$/.test(t))
+    throw new InputError(
+      `a seed must be a whole number, got ${JSON.stringify(text)}`,
+    );
+  const n = BigInt(t);
+  const limit = BigInt(Number.MAX_SAFE_INTEGER);
+  return n >= -limit && n <= limit ? Number(n) : n;
+}
+
+// %% ../chapters/02-randomness.ipynb 14
 const N = 624;
 const M = 397;
 
@@ -95,7 +133,7 @@ function initByArray(mt: Uint32Array, key: readonly number[]): void {
   mt[0] = 0x80000000;
 }
 
-// %% ../chapters/02-randomness.ipynb 12
+// %% ../chapters/02-randomness.ipynb 16
 /** Everything a generator remembers. */
 interface RandomState {
   readonly mt: Uint32Array;
@@ -105,19 +143,19 @@ interface RandomState {
   gaussNext: number | null;
 }
 
-function seedState(s: RandomState, n: number): void {
+function seedState(s: RandomState, n: number | bigint): void {
   initByArray(s.mt, seedKey(n));
   s.index = N;
   s.gaussNext = null;
 }
 
-function newState(seed: number): RandomState {
+function newState(seed: number | bigint): RandomState {
   const s: RandomState = { mt: new Uint32Array(N), index: N, gaussNext: null };
   seedState(s, seed);
   return s;
 }
 
-// %% ../chapters/02-randomness.ipynb 14
+// %% ../chapters/02-randomness.ipynb 18
 function twist(s: RandomState): void {
   const mt = s.mt;
   for (let i = 0; i < N; i++) {
@@ -137,14 +175,14 @@ function next32(s: RandomState): number {
   return y >>> 0;
 }
 
-// %% ../chapters/02-randomness.ipynb 18
+// %% ../chapters/02-randomness.ipynb 22
 function random(s: RandomState): number {
   const a = next32(s) >>> 5; // 27 bits
   const b = next32(s) >>> 6; // 26 bits
   return (a * 67108864 + b) / 9007199254740992; // (a * 2^26 + b) / 2^53
 }
 
-// %% ../chapters/02-randomness.ipynb 23
+// %% ../chapters/02-randomness.ipynb 27
 /**
  * Number of bits of a non-negative integer below 2^54 (exact, unlike
  * Math.log2).
@@ -158,7 +196,7 @@ function bitLength(n: number): number {
   return k + 32 - Math.clz32(n);
 }
 
-// %% ../chapters/02-randomness.ipynb 25
+// %% ../chapters/02-randomness.ipynb 29
 /**
  * k random bits, 0 <= k <= 54; exact up to 53 (54 is only needed by
  * randbelow(2^53), see there).
@@ -184,7 +222,7 @@ function randbelow(s: RandomState, n: number): number {
   return r;
 }
 
-// %% ../chapters/02-randomness.ipynb 33
+// %% ../chapters/02-randomness.ipynb 37
 function shuffle<T>(s: RandomState, x: T[]): void {
   for (let i = x.length - 1; i > 0; i--) {
     const j = randbelow(s, i + 1);
@@ -194,7 +232,7 @@ function shuffle<T>(s: RandomState, x: T[]): void {
   }
 }
 
-// %% ../chapters/02-randomness.ipynb 36
+// %% ../chapters/02-randomness.ipynb 40
 function gauss(s: RandomState, mu: number, sigma: number): number {
   let z = s.gaussNext;
   s.gaussNext = null;
@@ -207,7 +245,7 @@ function gauss(s: RandomState, mu: number, sigma: number): number {
   return mu + z * sigma;
 }
 
-// %% ../chapters/02-randomness.ipynb 44
+// %% ../chapters/02-randomness.ipynb 48
 function choices<T>(
   s: RandomState,
   population: readonly T[],
@@ -235,7 +273,38 @@ function choices<T>(
   return out;
 }
 
-// %% ../chapters/02-randomness.ipynb 48
+// %% ../chapters/02-randomness.ipynb 52
+function snapshot(s: RandomState): GeneratorState {
+  return { version: 3, internal: [...s.mt, s.index], gaussNext: s.gaussNext };
+}
+
+function restoreState(s: RandomState, g: GeneratorState): void {
+  const bad = (why: string): never => {
+    throw new RangeError(`setState: ${why}`);
+  };
+  if (typeof g !== "object" || g === null) bad("the state must be an object");
+  if (g.version !== 3) bad(`unknown version ${String(g.version)}, expected 3`);
+  const internal: unknown = g.internal;
+  if (!Array.isArray(internal) || internal.length !== N + 1)
+    bad(`internal must hold ${N + 1} integers: ${N} words, then a position`);
+  const words = internal as unknown[];
+  for (let i = 0; i <= N; i++) {
+    const w = words[i];
+    const max = i < N ? 0xffffffff : N;
+    if (typeof w !== "number" || !Number.isInteger(w) || w < 0 || w > max)
+      bad(
+        `internal[${i}] must be an integer from 0 to ${max}, got ${String(w)}`,
+      );
+  }
+  const z: unknown = g.gaussNext;
+  if (z !== null && (typeof z !== "number" || !Number.isFinite(z)))
+    bad(`gaussNext must be a finite number or null, got ${String(z)}`);
+  s.mt.set(words.slice(0, N) as number[]);
+  s.index = words[N] as number;
+  s.gaussNext = z as number | null;
+}
+
+// %% ../chapters/02-randomness.ipynb 56
 function checkChoices(n: number, weights: readonly number[], k: number): void {
   if (weights.length !== n) {
     throw new RangeError(
@@ -265,12 +334,12 @@ function checkChoices(n: number, weights: readonly number[], k: number): void {
     );
 }
 
-// %% ../chapters/02-randomness.ipynb 49
+// %% ../chapters/02-randomness.ipynb 57
 /**
  * A generator that produces exactly CPython's `random.Random(seed)` stream
  * (default seed 0).
  */
-export function createRandom(seedValue = 0): Random {
+export function createRandom(seedValue: number | bigint = 0): Random {
   const s = newState(seedValue);
   return {
     seed: (n) => seedState(s, n),
@@ -296,5 +365,7 @@ export function createRandom(seedValue = 0): Random {
       checkChoices(population.length, weights, k);
       return choices(s, population, weights, k);
     },
+    getState: () => snapshot(s),
+    setState: (state) => restoreState(s, state),
   };
 }

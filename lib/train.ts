@@ -343,6 +343,21 @@ export function copyWeightsInto(model: Model, engine: Engine): void {
 export type StepListener = (step: number, loss: number) => boolean | void;
 
 /**
+ * Carries on from step t.step until every step is done (or onStep returns
+ * false), then writes the weights into t.run.model; returns the losses.
+ */
+export function trainFrom(t: Training, onStep?: StepListener): number[] {
+  const losses: number[] = [];
+  while (t.step < t.run.config.num_steps) {
+    const loss = trainStep(t);
+    losses.push(loss);
+    if (onStep !== undefined && onStep(t.step, loss) === false) break;
+  }
+  copyWeightsInto(t.run.model, t.engine);
+  return losses;
+}
+
+/**
  * Trains run.model in place for config.num_steps steps (or until onStep
  * returns false); returns the loss of every step done.
  */
@@ -351,13 +366,5 @@ export function train(
   onStep?: StepListener,
   engine: Engine = valueEngine(run.model),
 ): number[] {
-  const t = startTraining(run, engine);
-  const losses: number[] = [];
-  while (t.step < run.config.num_steps) {
-    const loss = trainStep(t);
-    losses.push(loss);
-    if (onStep !== undefined && onStep(t.step, loss) === false) break;
-  }
-  copyWeightsInto(run.model, engine);
-  return losses;
+  return trainFrom(startTraining(run, engine), onStep);
 }

@@ -110,15 +110,48 @@ def integers():
     return {"seed": 42, "getrandbits": bits, "randbelow": below}
 
 
+def seeds_and_states():
+    """getstate() right after seeding with big seeds (decimal text), and at points along one stream.
+
+    A state is CPython's (version, 624 words + position, gauss_next); the words right after seeding
+    check init_by_array completely. 3**13000 has 644 words, a key longer than the table.
+    """
+    seeds = [0, 42, -42, 2**53, 2**53 + 1, 2**64 + 1, 10**30, -(10**30), 3**13000]
+    seeded = []
+    for seed in seeds:
+        rng = random.Random(seed)
+        version, internal, gauss_next = rng.getstate()
+        seeded.append({"seed": str(seed), "version": version, "internal": list(internal),
+                       "gauss_next": gauss_next, "random": [rng.random() for _ in range(5)]})
+    rng = random.Random(42)
+    along = []
+    steps = [("random", 0), ("random", 1000), ("gauss", 1), ("gauss", 1), ("gauss", 1), ("random", 700)]
+    for what, count in steps:
+        for _ in range(count):
+            if what == "gauss":
+                rng.gauss(0, 1)
+            else:
+                rng.random()
+        version, internal, gauss_next = rng.getstate()
+        after = random.Random()
+        after.setstate(rng.getstate())
+        along.append({"after": [what, count], "version": version, "internal": list(internal),
+                      "gauss_next": gauss_next, "next": [after.gauss(0, 1), after.random(), after.random()]})
+    return {"seeded": seeded, "along_seed": 42, "along": along}
+
+
 def main():
     if sys.version_info < (3, 2):
         sys.exit("needs Python 3.2 or later (the version-2 seeding and _randbelow)")
+    if hasattr(sys, "set_int_max_str_digits"):
+        sys.set_int_max_str_digits(0)  # the seed 3**13000 is written as 6,203 digits
     os.makedirs(OUT, exist_ok=True)
     write("random.json", streams())
     write("gauss.json", gauss())
     write("shuffle.json", shuffles())
     write("choices.json", choices())
     write("integers.json", integers())
+    write("state.json", seeds_and_states())
 
 
 if __name__ == "__main__":

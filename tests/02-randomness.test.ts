@@ -5,7 +5,12 @@
 import { describe, expect, it } from "vitest";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { createRandom } from "microgpt";
+import {
+  InputError,
+  createRandom,
+  parseSeed,
+  type GeneratorState,
+} from "microgpt";
 
 function fixture<T>(name: string): T {
   return JSON.parse(
@@ -159,6 +164,153 @@ describe("getrandbits and randbelow", () => {
   });
 });
 
+interface PythonState {
+  version: 3;
+  internal: number[];
+  gauss_next: number | null;
+}
+
+const asOurs = (p: PythonState): GeneratorState => ({
+  version: p.version,
+  internal: p.internal,
+  gaussNext: p.gauss_next,
+});
+
+/** gauss goes through Math.sin/cos/log: the last bit may differ from glibc's. */
+function closeTo(got: number | null, want: number | null): boolean {
+  if (got === null || want === null) return got === want;
+  return Math.abs(got - want) <= 1e-15 * Math.abs(want);
+}
+
+describe("getState / setState against CPython's getstate()", () => {
+  const st = fixture<{
+    seeded: (PythonState & { seed: string; random: number[] })[];
+    along_seed: number;
+    along: (PythonState & { after: [string, number]; next: number[] })[];
+  }>("state.json");
+
+  for (const p of st.seeded) {
+    const name =
+      p.seed.length > 40
+        ? `${p.seed.slice(0, 12)}... (${p.seed.length} digits)`
+        : p.seed;
+    it(`seed ${name}: all 624 words after seeding, then random()`, () => {
+      const rng = createRandom(parseSeed(p.seed));
+      expect(rng.getState()).toEqual(asOurs(p));
+      expect(p.random.map(() => rng.random())).toEqual(p.random);
+    });
+  }
+
+  it("covers seeds of 2^53 and beyond, negative ones, and a key longer than the table", () => {
+    const seeds = st.seeded.map((p) => BigInt(p.seed));
+    for (const s of [2n ** 53n, 2n ** 64n + 1n, 10n ** 30n, -(10n ** 30n)])
+      expect(seeds).toContain(s);
+    expect(seeds.some((s) => s > 2n ** (32n * 624n))).toBe(true);
+  });
+
+  it("states along one stream, with and without a kept gauss value", () => {
+    const rng = createRandom(st.along_seed);
+    let kept = 0;
+    for (const p of st.along) {
+      const [what, count] = p.after;
+      for (let i = 0; i < count; i++)
+        if (what === "gauss") rng.gauss(0, 1);
+        else rng.random();
+      const got = rng.getState();
+      expect(got.version).toBe(3);
+      expect(got.internal).toEqual(p.internal);
+      expect(closeTo(got.gaussNext, p.gauss_next), `${what} ${count}`).toBe(
+        true,
+      );
+      if (p.gauss_next !== null) kept++;
+    }
+    expect(kept).toBeGreaterThan(0);
+  });
+
+  it("setState with Python's own state continues Python's stream", () => {
+    for (const p of st.along) {
+      const rng = createRandom(1);
+      rng.setState(asOurs(p));
+      const [g, r1, r2] = p.next;
+      expect(closeTo(rng.gauss(0, 1), g)).toBe(true);
+      expect([rng.random(), rng.random()]).toEqual([r1, r2]);
+    }
+  });
+
+  it("getState is a copy, and a restored generator repeats the stream", () => {
+    const rng = createRandom(42);
+    rng.gauss(0, 1);
+    const saved = rng.getState();
+    const ahead = Array.from({ length: 2000 }, (_, i) =>
+      i % 3 === 0 ? rng.gauss(0, 1) : rng.random(),
+    );
+    const other = createRandom(5);
+    other.setState(saved);
+    expect(
+      Array.from({ length: 2000 }, (_, i) =>
+        i % 3 === 0 ? other.gauss(0, 1) : other.random(),
+      ),
+    ).toEqual(ahead);
+    const copy = other.getState();
+    copy.internal[3] = 0;
+    expect(other.getState().internal[3]).not.toBe(0);
+  });
+
+  it("refuses a bad state whole and leaves the generator as it was", () => {
+    const good = createRandom(42).getState();
+    const words = (f: (w: number[]) => void): number[] => {
+      const w = [...good.internal];
+      f(w);
+      return w;
+    };
+    const bad: [unknown, RegExp][] = [
+      [null, /object/],
+      [{ ...good, version: 2 }, /version/],
+      [{ ...good, internal: good.internal.slice(1) }, /625/],
+      [
+        { ...good, internal: words((w) => (w[10] = 2 ** 32)) },
+        /internal\[10\]/,
+      ],
+      [{ ...good, internal: words((w) => (w[0] = -1)) }, /internal\[0\]/],
+      [{ ...good, internal: words((w) => (w[5] = 1.5)) }, /internal\[5\]/],
+      [{ ...good, internal: words((w) => (w[624] = 625)) }, /internal\[624\]/],
+      [{ ...good, gaussNext: NaN }, /gaussNext/],
+      [{ ...good, gaussNext: "0.5" }, /gaussNext/],
+    ];
+    for (const [state, why] of bad) {
+      const rng = createRandom(7);
+      const before = rng.getState();
+      expect(() => rng.setState(state as GeneratorState)).toThrow(why);
+      expect(rng.getState()).toEqual(before);
+    }
+  });
+});
+
+describe("parseSeed", () => {
+  it("gives safe integers as numbers and bigints beyond", () => {
+    expect(parseSeed("42")).toBe(42);
+    expect(parseSeed(" -7 ")).toBe(-7);
+    expect(parseSeed("+0")).toBe(0);
+    expect(parseSeed("9007199254740991")).toBe(2 ** 53 - 1);
+    expect(parseSeed("9007199254740992")).toBe(2n ** 53n);
+    expect(parseSeed("9007199254740993")).toBe(2n ** 53n + 1n);
+    expect(parseSeed("-1000000000000000000000000000000")).toBe(-(10n ** 30n));
+  });
+
+  it("refuses anything but a whole number in decimal", () => {
+    for (const bad of ["", " ", "4.2", "1e3", "0x10", "abc", "--5", "5n"])
+      expect(() => parseSeed(bad), bad).toThrow(InputError);
+    expect(() => parseSeed("4.2")).toThrow(/whole number, got "4.2"/);
+  });
+
+  it("a seed as bigint or as number gives the same stream", () => {
+    expect(createRandom(42n).random()).toBe(createRandom(42).random());
+    expect(createRandom(-(2n ** 40n)).random()).toBe(
+      createRandom(2 ** 40).random(),
+    );
+  });
+});
+
 describe("bad input", () => {
   it("rejects seeds that are not integers or too large", () => {
     for (const bad of [
@@ -170,13 +322,16 @@ describe("bad input", () => {
       -(2 ** 60),
     ]) {
       expect(() => createRandom(bad), String(bad)).toThrow(RangeError);
+      if (Number.isInteger(bad))
+        expect(() => createRandom(bad), String(bad)).toThrow(/bigint/);
       expect(() => createRandom(0).seed(bad), String(bad)).toThrow(/seed/);
     }
   });
 
-  it("accepts every integer up to 2^53 in size", () => {
+  it("accepts every integer up to 2^53 in size as a number, any as a bigint", () => {
     expect(() => createRandom(2 ** 53)).not.toThrow();
     expect(() => createRandom(-(2 ** 53))).not.toThrow();
+    expect(() => createRandom(-(2n ** 200n))).not.toThrow();
   });
 
   it("rejects bad bit counts and bounds", () => {

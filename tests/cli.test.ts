@@ -1,5 +1,5 @@
 // The command line: output formats, checkpoints, and one clear line for every kind of bad input.
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -7,7 +7,13 @@ import { describe, expect, it } from "vitest";
 // The CLI is compiled with lib but not part of the package's index.
 import { run, stepLine, sampleLine, type Io } from "../lib/cli/main";
 import { flagFor, helpText, parseArgs } from "../lib/cli/args";
-import { configChoices, defaultConfig, type Config } from "microgpt";
+import {
+  configChoices,
+  defaultConfig,
+  loadCheckpoint,
+  modelFromCheckpoint,
+  type Config,
+} from "microgpt";
 
 interface Captured {
   code: number;
@@ -392,8 +398,8 @@ describe("--engine", () => {
   });
 
   it("writes checkpoints the Value engine samples from, and the other way round", () => {
-    const fromFast = path.join(dir, "fast.json");
-    const fromValue = path.join(dir, "value.json");
+    const fromFast = path.join(dir, "fast.safetensors");
+    const fromValue = path.join(dir, "value.safetensors");
     expect(
       cli(["train", "--steps", "10", "--engine", "fast", "--save", fromFast])
         .code,
@@ -459,7 +465,7 @@ describe("training that diverges", () => {
 });
 
 describe("checkpoints", () => {
-  const ckpt = path.join(dir, "model.json");
+  const ckpt = path.join(dir, "model.safetensors");
   const trained = cli([
     "train",
     "--jsonl",
@@ -500,7 +506,7 @@ describe("checkpoints", () => {
   });
 
   it("keeps the original preset's vocabulary and settings", () => {
-    const f = path.join(dir, "orig.json");
+    const f = path.join(dir, "orig.safetensors");
     expect(
       cli(["train", "--preset", "original", "--steps", "3", "--save", f]).code,
     ).toBe(0);
@@ -512,20 +518,19 @@ describe("checkpoints", () => {
   });
 
   it("refuses a missing, truncated, corrupt or foreign checkpoint with one line", () => {
-    const text = fs.readFileSync(ckpt, "utf8");
+    const bytes = fs.readFileSync(ckpt);
     expectOneLine(
-      cli(["sample", "--load", path.join(dir, "nope.json")]),
+      cli(["sample", "--load", path.join(dir, "nope.safetensors")]),
       2,
       /checkpoint not found/,
     );
+    expectOneLine(cli(["sample", "--load", dir]), 2, /is a directory/);
+    const cut = path.join(dir, "cut.safetensors");
+    fs.writeFileSync(cut, bytes.subarray(0, bytes.length - 8));
     expectOneLine(
-      cli([
-        "sample",
-        "--load",
-        file("trunc.json", text.slice(0, text.length / 2)),
-      ]),
+      cli(["sample", "--load", cut]),
       2,
-      /corrupt.*truncated/,
+      /cut.safetensors is corrupt: .*truncated/,
     );
     expectOneLine(
       cli(["sample", "--load", file("foreign.json", '{"hello": 1}')]),
@@ -537,11 +542,54 @@ describe("checkpoints", () => {
       2,
       /not a microgpt checkpoint/,
     );
-    const body = JSON.parse(text) as {
-      params: Record<string, number[][]>;
-      config: Record<string, unknown>;
-      version: number;
+  });
+
+  /** The JSON checkpoint earlier releases wrote (version 1), of a saved model. */
+  function version1(from: string): Record<string, unknown> & {
+    params: Record<string, number[][]>;
+    config: Record<string, unknown>;
+  } {
+    const ck = loadCheckpoint(from);
+    const { model, tok } = modelFromCheckpoint(ck);
+    return {
+      format: "microgpt-checkpoint",
+      version: 1,
+      config: { ...ck.config },
+      vocab: { special_tokens: ck.config.special_tokens, chars: tok.chars },
+      docs: ck.docs?.count,
+      params: Object.fromEntries(
+        Object.entries(model.stateDict).map(([name, m]) => [
+          name,
+          m.map((row) => row.map((w) => w.data)),
+        ]),
+      ),
     };
+  }
+
+  it("still reads the JSON checkpoints of version 1, and samples the same", () => {
+    const v1 = file("v1.json", JSON.stringify(version1(ckpt)));
+    const a = cli(["sample", "--load", v1]);
+    expect(a.code).toBe(0);
+    expect(a.out).toBe(cli(["sample", "--load", ckpt]).out);
+    expectOneLine(
+      cli(["train", "--resume", v1]),
+      2,
+      /no optimizer state .*not resumed/,
+    );
+  });
+
+  it("refuses a damaged JSON checkpoint of version 1 with one line", () => {
+    const text = JSON.stringify(version1(ckpt));
+    expectOneLine(
+      cli([
+        "sample",
+        "--load",
+        file("trunc.json", text.slice(0, text.length / 2)),
+      ]),
+      2,
+      /corrupt.*truncated/,
+    );
+    const body = JSON.parse(text) as ReturnType<typeof version1>;
     body.params.wte[0].pop();
     expectOneLine(
       cli(["sample", "--load", file("shape.json", JSON.stringify(body))]),
@@ -572,7 +620,7 @@ describe("checkpoints", () => {
       "--samples",
       "0",
       "--save",
-      path.join(dir, "no", "such", "m.json"),
+      path.join(dir, "no", "such", "m.safetensors"),
     ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^microgpt: cannot write checkpoint [^\n]+\n$/);
@@ -581,6 +629,35 @@ describe("checkpoints", () => {
 
 describe("the installed command", () => {
   const bin = path.join(__dirname, "..", "lib", "bin", "microgpt.js");
+
+  it("Ctrl-C during training with --save: saved, exit 130, and the run resumes", async () => {
+    const f = path.join(dir, "sigint.safetensors");
+    const child = spawn(process.execPath, [
+      bin,
+      "train",
+      "--jsonl",
+      "--save",
+      f,
+    ]);
+    let out = "";
+    let err = "";
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      child.stdout.on("data", (d: Buffer) => {
+        out += d.toString();
+        if (!child.killed && out.includes('"step"')) child.kill("SIGINT");
+      });
+      child.on("close", (c) => resolve(c));
+    });
+    expect(code).toBe(130);
+    expect(err).toMatch(
+      /^microgpt: interrupted after step \d+ of 1000; saved to /,
+    );
+    const lines = out.trim().split("\n");
+    const last = JSON.parse(lines[lines.length - 1]) as { step: number };
+    expect(last.step).toBeLessThan(1000);
+    expect(loadCheckpoint(f).step).toBe(last.step);
+  });
 
   it("exits 2 with one line on stderr, no stack trace", () => {
     const r = spawnSync(process.execPath, [bin, "train", "--steps", "x"], {
@@ -598,5 +675,137 @@ describe("the installed command", () => {
     );
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("step    2 /    2 | loss ");
+  });
+});
+
+describe("stop and resume", () => {
+  /** The step and sample records of --jsonl output (timings and the header left out). */
+  function records(out: string): unknown[] {
+    return out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((o) => "step" in o || "sample" in o);
+  }
+  const run40 = ["train", "--jsonl", "--steps", "40", "--samples", "4"];
+
+  for (const engine of ["value", "fast"]) {
+    const straight = cli([...run40, "--engine", engine]);
+    for (const k of [1, 17, 39]) {
+      it(`stopped after step ${k} of 40 and resumed: the same records, bit for bit (${engine})`, () => {
+        const f = path.join(dir, `stop-${engine}-${k}.safetensors`);
+        const first = cli([
+          ...run40,
+          "--engine",
+          engine,
+          "--stop-after",
+          String(k),
+          "--save",
+          f,
+        ]);
+        expect(first.code).toBe(0);
+        expect(first.err).toBe(
+          `microgpt: stopped after step ${k} of 40; saved to ${f} (continue with: microgpt train --resume ${f})\n`,
+        );
+        expect(records(first.out)).toHaveLength(k);
+        const second = cli([
+          "train",
+          "--jsonl",
+          "--resume",
+          f,
+          "--engine",
+          engine,
+        ]);
+        expect(second.code).toBe(0);
+        expect([...records(first.out), ...records(second.out)]).toStrictEqual(
+          records(straight.out),
+        );
+      });
+    }
+  }
+
+  it("a run stopped twice, and resumed on --data given again, still matches", () => {
+    const docs = file("docs.txt", "anna\nbob\ncarla\ndan\nemil\nfay\n");
+    const argv = ["train", "--jsonl", "--data", docs, "--steps", "12"];
+    const straight = cli(argv);
+    const f = path.join(dir, "twice.safetensors");
+    const a = cli([...argv, "--stop-after", "4", "--save", f]);
+    const b = cli([
+      "train",
+      "--jsonl",
+      "--resume",
+      f,
+      "--stop-after",
+      "9",
+      "--save",
+      f,
+    ]);
+    const c = cli(["train", "--jsonl", "--resume", f, "--data", docs]);
+    expect([a, b, c].map((r) => r.code)).toEqual([0, 0, 0]);
+    expect([
+      ...records(a.out),
+      ...records(b.out),
+      ...records(c.out),
+    ]).toStrictEqual(records(straight.out));
+  });
+
+  it("Ctrl-C (stopRequested) saves the last completed step and exits 130", () => {
+    const f = path.join(dir, "ctrl-c.safetensors");
+    let out = "";
+    let err = "";
+    let asked = 0;
+    const io: Io = {
+      out: (t) => void (out += t),
+      err: (t) => void (err += t),
+      isTTY: false,
+      stopRequested: () => ++asked >= 5, // asked after every step
+    };
+    expect(run([...run40, "--save", f], io)).toBe(130);
+    expect(err).toBe(
+      `microgpt: interrupted after step 5 of 40; saved to ${f} (continue with: microgpt train --resume ${f})\n`,
+    );
+    expect(records(out)).toHaveLength(5);
+    expect(loadCheckpoint(f).step).toBe(5);
+    const rest = cli(["train", "--jsonl", "--resume", f]);
+    expect([...records(out), ...records(rest.out)]).toStrictEqual(
+      records(cli(run40).out),
+    );
+  });
+
+  it("refuses what cannot be stopped or resumed, with one line", () => {
+    const f = path.join(dir, "refuse.safetensors");
+    expectOneLine(cli(["train", "--stop-after", "3"]), 2, /needs --save/);
+    expectOneLine(
+      cli(["train", "--steps", "5", "--stop-after", "6", "--save", f]),
+      2,
+      /--stop-after must be a step from 1 to 5, got 6/,
+    );
+    expectOneLine(
+      cli(["train", "--stop-after", "0", "--save", f]),
+      2,
+      /--stop-after must be a step from 1 to 1000, got 0/,
+    );
+    expect(fs.existsSync(f)).toBe(false);
+    expect(cli([...run40, "--stop-after", "10", "--save", f]).code).toBe(0);
+    expectOneLine(
+      cli(["train", "--resume", f, "--stop-after", "10", "--save", f]),
+      2,
+      /from 11 to 40, got 10/,
+    );
+    expectOneLine(
+      cli(["train", "--resume", f, "--lr", "0.1", "--preset", "original"]),
+      2,
+      /own settings; --preset, --lr cannot change them/,
+    );
+    expectOneLine(
+      cli(["train", "--resume", f, "--data", file("other.txt", "x\ny\n")]),
+      2,
+      /these 2 documents are not the 8403/,
+    );
+    expectOneLine(
+      cli(["train", "--resume", path.join(dir, "none.safetensors")]),
+      2,
+      /checkpoint not found/,
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   InputError,
   configChoices,
   defaultConfig,
+  parseSeed,
   presetNames,
   presets,
   validateConfig,
@@ -156,7 +157,21 @@ const TRAIN_OPTIONS = {
     type: "string",
     group: "files",
     meta: "FILE",
-    what: "write a checkpoint after training [none]",
+    what: "write a checkpoint after training, or when stopped [none]",
+  },
+  stop_after: {
+    type: "number",
+    group: "training",
+    meta: "K",
+    what: "stop after step K (needs --save; the schedule still runs to --steps) [off]",
+  },
+  resume: {
+    type: "string",
+    group: "files",
+    meta: "FILE",
+    what:
+      "continue the run saved in FILE to its last step (its own settings; " +
+      "--data if not where it was) [none]",
   },
   jsonl: {
     type: "boolean",
@@ -335,7 +350,7 @@ function readValue(
   raw: string,
   text: string | undefined,
   negated: boolean,
-): string | number | boolean {
+): string | number | bigint | boolean {
   if (flag.type === "boolean") {
     if (text === undefined) return !negated;
     if (negated) throw new InputError(`${raw} takes no value`);
@@ -347,6 +362,15 @@ function readValue(
   }
   if (text === undefined || text === "")
     throw new InputError(`${raw} needs a value`);
+  if ("field" in flag.target && flag.target.field === "seed") {
+    try {
+      return parseSeed(text); // any whole number, as Python's random.seed takes
+    } catch {
+      throw new InputError(
+        `${raw} needs a whole number, got ${JSON.stringify(text)}`,
+      );
+    }
+  }
   if (flag.type === "number") {
     const v = NUMBER.test(text.trim()) ? Number(text) : NaN;
     if (!Number.isFinite(v))
@@ -365,7 +389,7 @@ function readValue(
 
 interface Parsed {
   overrides: Partial<Config>;
-  options: Record<string, string | number | boolean>;
+  options: Record<string, string | number | bigint | boolean>;
 }
 
 /** Reads `--name value`, `--name=value`, `--flag` and `--no-flag`; a later flag wins. */
@@ -550,6 +574,10 @@ ${flagTable(TRAIN_FLAGS)}
 
 --jsonl prints {"docs","vocab_size","params"}, then {"step","loss"} per step, then
 {"sample","text"} per sample, then {"train_seconds"}.
+
+Ctrl-C stops training after the current step; with --save the run is saved first (then
+the exit status is 130), and \`microgpt train --resume FILE\` continues it: the losses and
+samples are those of the run never stopped.
 `;
 }
 

@@ -1,26 +1,43 @@
 // The `microgpt` command: train (and optionally save) a model, or sample from a saved one.
+import * as fs from "fs";
+import * as path from "path";
+import * as tty from "tty";
+import { Worker, isMainThread, parentPort, workerData } from "worker_threads";
 import {
   InputError,
   TrainingDiverged,
+  checkpointOf,
+  createEngine,
+  createRandom,
   defaultCorpus,
+  fingerprintDocs,
+  loadCheckpoint,
   loadDocs,
   makeConfig,
+  modelFromCheckpoint,
   printable,
   prepareRun,
-  createEngine,
+  resumeTraining,
   sampleOne,
-  train,
+  saveCheckpoint,
+  startTraining,
+  trainFrom,
   validateConfig,
   valueEngine,
+  type Config,
+  type DocsInfo,
+  type Engine,
+  type Model,
+  type Training,
 } from "../index";
 import {
+  flagFor,
   helpText,
   namingFlags,
   parseArgs,
   type SampleArgs,
   type TrainArgs,
 } from "./args";
-import { loadCheckpoint, replayRandom, saveCheckpoint } from "./checkpoint";
 import { createProgress } from "./progress";
 
 /** Where output goes; tests pass their own. */
@@ -29,6 +46,8 @@ interface Io {
   err(text: string): void;
   /** True when `out` is an interactive terminal (then a progress bar is drawn). */
   isTTY: boolean;
+  /** True once the user asked to stop (Ctrl-C): training ends after the current step. */
+  stopRequested?(): boolean;
 }
 
 const processIo: Io = {
@@ -76,12 +95,65 @@ function batchedWriter(
   };
 }
 
-function runTrain(args: TrainArgs, io: Io): void {
+/** The documents of a run: --data, else the file the run was saved with, else the built-in names. */
+function readDocs(file: string | undefined): string[] {
+  return file === undefined ? defaultCorpus() : loadDocs(file);
+}
+
+/** A fresh run from the flags, or the saved one of --resume. */
+function startFromArgs(args: TrainArgs): { t: Training; docs: DocsInfo } {
+  const makeEngine = (model: Model): Engine => createEngine(args.engine, model);
+  if (args.resume !== undefined) {
+    const given = (Object.keys(args.overrides) as (keyof Config)[]).map(
+      flagFor,
+    );
+    if (args.preset !== "final") given.unshift("--preset");
+    if (given.length > 0)
+      throw new InputError(
+        `--resume continues the saved run with its own settings; ${given.join(", ")} cannot change them`,
+      );
+    const ck = loadCheckpoint(args.resume);
+    const source = args.data ?? ck.docs?.source ?? undefined;
+    const docs = readDocs(source);
+    return {
+      t: resumeTraining(ck, docs, makeEngine),
+      docs: fingerprintDocs(docs, source ?? null),
+    };
+  }
   const config = namingFlags(() => makeConfig(args.overrides, args.preset));
-  const docs = args.data === undefined ? defaultCorpus() : loadDocs(args.data);
+  const docs = readDocs(args.data);
   const run = prepareRun(docs, config);
-  const { model, tok } = run;
-  const engine = createEngine(args.engine, model); // refuses what it cannot run
+  return {
+    // refuses what the engine cannot run
+    t: startTraining(run, makeEngine(run.model)),
+    docs: fingerprintDocs(
+      docs,
+      args.data === undefined ? null : path.resolve(args.data),
+    ),
+  };
+}
+
+/** Exit status of a run stopped by Ctrl-C, as shells report it. */
+const INTERRUPTED = 130;
+
+function runTrain(args: TrainArgs, io: Io): number {
+  if (args.stop_after !== undefined && args.save === undefined)
+    throw new InputError(
+      "--stop-after needs --save FILE: the stopped run would be lost",
+    );
+  const { t, docs } = startFromArgs(args);
+  const { run } = t;
+  const { config, model, tok } = run;
+  const stopAfter = args.stop_after ?? config.num_steps;
+  if (
+    args.stop_after !== undefined &&
+    (!Number.isInteger(stopAfter) ||
+      stopAfter <= t.step ||
+      stopAfter > config.num_steps)
+  )
+    throw new InputError(
+      `--stop-after must be a step from ${t.step + 1} to ${config.num_steps}, got ${stopAfter}`,
+    );
   if (args.jsonl) {
     io.out(
       JSON.stringify({
@@ -101,27 +173,39 @@ function runTrain(args: TrainArgs, io: Io): void {
       : undefined;
   const started = performance.now();
   const lines = batchedWriter(io.out);
+  const interrupted = (): boolean => io.stopRequested?.() === true;
   try {
-    train(
-      run,
-      (step, loss) => {
-        if (args.jsonl) lines.write(JSON.stringify({ step, loss }) + "\n");
-        else if (progress)
-          progress.update(step, stepLine(step, config.num_steps, loss));
-        else lines.write(stepLine(step, config.num_steps, loss) + "\n");
-      },
-      engine,
-    );
+    trainFrom(t, (step, loss) => {
+      if (args.jsonl) lines.write(JSON.stringify({ step, loss }) + "\n");
+      else if (progress)
+        progress.update(step, stepLine(step, config.num_steps, loss));
+      else lines.write(stepLine(step, config.num_steps, loss) + "\n");
+      return step < stopAfter && !interrupted();
+    });
   } finally {
     lines.flush(); // the steps before a divergence are still printed
   }
   const seconds = (performance.now() - started) / 1000;
   if (progress) progress.done();
-  if (args.save !== undefined)
-    saveCheckpoint(args.save, model, tok, run.docs.length);
+  if (args.save !== undefined) saveCheckpoint(args.save, checkpointOf(t, docs));
+  if (t.step < config.num_steps) {
+    const saved =
+      args.save === undefined
+        ? ""
+        : `; saved to ${args.save} (continue with: microgpt train --resume ${args.save})`;
+    const why = interrupted() ? "interrupted" : "stopped";
+    io.err(
+      `microgpt: ${why} after step ${t.step} of ${config.num_steps}${saved}\n`,
+    );
+    return interrupted() ? INTERRUPTED : 0;
+  }
   if (!args.jsonl) io.out("\n--- inference (new, hallucinated names) ---\n");
   for (let i = 1; i <= config.num_samples; i++) {
-    const text = sampleOne(engine, tok, run.rng, config.temperature);
+    if (interrupted()) {
+      io.err("microgpt: interrupted while sampling\n");
+      return INTERRUPTED;
+    }
+    const text = sampleOne(t.engine, tok, run.rng, config.temperature);
     io.out(
       args.jsonl
         ? printable(JSON.stringify({ sample: i, text })) + "\n"
@@ -129,17 +213,17 @@ function runTrain(args: TrainArgs, io: Io): void {
     );
   }
   if (args.jsonl) io.out(JSON.stringify({ train_seconds: seconds }) + "\n");
+  return 0;
 }
 
 function runSample(args: SampleArgs, io: Io): void {
-  const { model, tok, docs } = loadCheckpoint(args.load);
+  const ck = loadCheckpoint(args.load);
+  const { model, tok } = modelFromCheckpoint(ck);
   const config = namingFlags(() =>
     validateConfig({ ...model.config, ...args.overrides }),
   );
-  const rng =
-    args.overrides.seed === undefined
-      ? replayRandom(config, docs, model.params.length)
-      : replayRandom(config, 0, 0);
+  const rng = createRandom(args.overrides.seed ?? 0);
+  if (args.overrides.seed === undefined) rng.setState(ck.rng); // where training left it
   const count = config.num_samples;
   const temperature = config.temperature;
   const engine = valueEngine(model);
@@ -161,10 +245,11 @@ function run(argv: readonly string[], io: Io = processIo): number {
   try {
     const args = parseArgs(argv);
     if (args.command === "help") io.out(helpText(args.topic));
-    else if (args.command === "train") runTrain(args, io);
+    else if (args.command === "train") return runTrain(args, io);
     else runSample(args, io);
     return 0;
   } catch (e) {
+    if (e instanceof ClosedPipe) throw e;
     if (e instanceof InputError) {
       io.err(`microgpt: ${printable(e.message)}\n`);
       return 2;
@@ -181,14 +266,83 @@ function run(argv: readonly string[], io: Io = processIo): number {
   }
 }
 
-/** Entry point of lib/bin/microgpt.js. */
+/** What the entry point hands to the worker that runs the command. */
+interface WorkerInput {
+  microgptArgv: string[];
+  /** [0] becomes 1 at the first Ctrl-C. */
+  stop: Int32Array;
+  isTTY: boolean;
+}
+
+/** Exit status when stdout is closed early (`microgpt train | head`): not an error. */
+class ClosedPipe extends Error {}
+
+/**
+ * Writes all of `text` to a file descriptor at once. A worker's process.stdout
+ * would hold its text until the training loop yields, that is, until the end.
+ */
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text);
+  let done = 0;
+  while (done < bytes.length) {
+    try {
+      done += fs.writeSync(fd, bytes, done);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") throw new ClosedPipe();
+      if (code !== "EAGAIN") throw e;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // a full pipe: wait 1 ms
+    }
+  }
+}
+
+/**
+ * Entry point of lib/bin/microgpt.js. The command runs in a worker thread: a
+ * training loop never yields to the event loop, so the main thread keeps
+ * listening for Ctrl-C. The first one asks the loop to stop after the
+ * current step (and save, with --save); a second one ends the process.
+ */
 function main(argv: string[]): void {
-  // A closed pipe (`microgpt train | head`) is not an error worth a stack trace.
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") process.exit(0);
-    throw e;
+  const stop = new Int32Array(new SharedArrayBuffer(4));
+  const input: WorkerInput = {
+    microgptArgv: argv,
+    stop,
+    isTTY: tty.isatty(1),
+  };
+  const worker = new Worker(__filename, { workerData: input });
+  const onSigint = (): void => {
+    if (Atomics.exchange(stop, 0, 1) === 1) process.exit(INTERRUPTED);
+  };
+  process.on("SIGINT", onSigint);
+  worker.on("message", (code: number) => (process.exitCode = code));
+  worker.on("error", (e) => {
+    writeAll(2, `microgpt: internal error: ${e.message}\n`);
+    process.exitCode = 1;
   });
-  process.exitCode = run(argv);
+  worker.on("exit", () => process.off("SIGINT", onSigint));
+}
+
+function isWorkerInput(x: unknown): x is WorkerInput {
+  return typeof x === "object" && x !== null && "microgptArgv" in x;
+}
+
+// In the worker that main() starts: run the command, report its exit status.
+if (!isMainThread && isWorkerInput(workerData) && parentPort !== null) {
+  const { microgptArgv, stop, isTTY } = workerData;
+  const io: Io = {
+    out: (text) => writeAll(1, text),
+    err: (text) => writeAll(2, text),
+    isTTY,
+    stopRequested: () => Atomics.load(stop, 0) === 1,
+  };
+  let code: number;
+  try {
+    code = run(microgptArgv, io);
+  } catch (e) {
+    if (!(e instanceof ClosedPipe)) throw e;
+    code = 0;
+  }
+  parentPort.postMessage(code);
 }
 
 export { main, run, stepLine, sampleLine };
