@@ -159,7 +159,8 @@ function checkPositive(what: string, values: readonly number[]): void {
   const bad = values.findIndex((v) => !(v > 0));
   if (bad >= 0)
     throw new RangeError(
-      `${what}: value ${bad} is ${values[bad]}, which a logarithmic axis cannot show`,
+      `${what}: value ${bad} is ${values[bad]}, ` +
+        "which a logarithmic axis cannot show",
     );
 }
 

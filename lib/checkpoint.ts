@@ -69,7 +69,8 @@ export function modelFromCheckpoint(ck: Checkpoint): { model: Model; tok: Tokeni
   const count = layout.reduce((n, [, rows, cols]) => n + rows * cols, 0);
   if (ck.params.length !== count)
     throw new RangeError(
-      `the configuration has ${count} parameters, params holds ${ck.params.length}`,
+      `the configuration has ${count} parameters, ` +
+        `params holds ${ck.params.length}`,
     );
   const stateDict: Record<string, Matrix> = {};
   let i = 0;
@@ -161,7 +162,8 @@ export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
   const paramCount = end / 8 / (ck.adam === null ? 1 : 3);
   if (ck.params.length !== paramCount)
     throw new RangeError(
-      `the configuration has ${paramCount} parameters, params holds ${ck.params.length}`,
+      `the configuration has ${paramCount} parameters, ` +
+        `params holds ${ck.params.length}`,
     );
   const json = new TextEncoder().encode(JSON.stringify(header));
   const headerLength = Math.ceil(json.length / 8) * 8; // pad with spaces
@@ -439,8 +441,9 @@ export function decodeCheckpoint(bytes: Uint8Array, file = "checkpoint"): Checkp
       span.shape[1] !== t.cols
     )
       corrupt(
-        `tensor "${t.name}" has shape [${String(span.shape)}]; the configuration ` +
-          `and the vocabulary of ${vocabSize} call for [${t.rows},${t.cols}]`,
+        `tensor "${t.name}" has shape [${String(span.shape)}]; the ` +
+          `configuration and the vocabulary of ${vocabSize} call for ` +
+          `[${t.rows},${t.cols}]`,
       );
   }
   const count = entries

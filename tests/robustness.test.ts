@@ -6,7 +6,13 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { InputError, MAX_DATA_BYTES, loadDocs } from "microgpt";
+import {
+  InputError,
+  MAX_DATA_BYTES,
+  loadCheckpoint,
+  loadDocs,
+  saveCheckpoint,
+} from "microgpt";
 // The CLI is compiled with lib but not part of the package's index.
 import { run, type Io } from "../lib/cli/main";
 
@@ -266,7 +272,7 @@ describe("nothing printed carries a raw control character", () => {
     // Train on ! and " standing in for BEL and ESC (they sort the same way), then swap them in the
     // checkpoint: a checkpoint is outside input too.
     const data = file("stand-ins.txt", '"]0;PWNED!\n'.repeat(50));
-    const ckpt = path.join(dir, "pwned.json");
+    const ckpt = path.join(dir, "pwned.safetensors");
     const t = cli([
       "train",
       "--data",
@@ -279,12 +285,12 @@ describe("nothing printed carries a raw control character", () => {
       ckpt,
     ]);
     expect(t.code).toBe(0);
-    const body = JSON.parse(fs.readFileSync(ckpt, "utf8")) as {
-      vocab: { chars: string[] };
-    };
-    expect(body.vocab.chars.slice(0, 2)).toEqual(["!", '"']);
-    body.vocab.chars.splice(0, 2, "\u0007", "\u001b");
-    fs.writeFileSync(ckpt, JSON.stringify(body));
+    const ck = loadCheckpoint(ckpt);
+    expect(ck.chars.slice(0, 2)).toEqual(["!", '"']);
+    saveCheckpoint(ckpt, {
+      ...ck,
+      chars: ["\u0007", "\u001b", ...ck.chars.slice(2)],
+    });
 
     const text = microgpt(["sample", "--load", ckpt, "--samples", "5"]);
     expect(text.status).toBe(0);
