@@ -154,7 +154,7 @@ export function fastToModel(fast: FastModel): Model {
 }
 
 // %% ../chapters/08-efficiency.ipynb 14
-interface LayerActs {
+export interface LayerActs {
   // per position: ms + 1e-5 of the attention's rmsnorm
   readonly msA: Float64Array;
   readonly scaleA: Float64Array; // its (ms + 1e-5) ** -0.5
@@ -174,7 +174,7 @@ interface LayerActs {
   readonly a: Float64Array; // after the activation
 }
 
-interface Workspace {
+export interface Workspace {
   readonly emb: Float64Array; // wte[tok] + wpe[pos]
   readonly ms0: Float64Array;
   readonly scale0: Float64Array;
@@ -201,7 +201,7 @@ interface Workspace {
   readonly probs: number[];
 }
 
-function createWorkspace(model: FastModel): Workspace {
+export function createWorkspace(model: FastModel): Workspace {
   const { n_embd: E, n_head: H, block_size: T } = model.config;
   const V = model.vocabSize;
   const f = (n: number): Float64Array => new Float64Array(n);
@@ -250,9 +250,9 @@ function createWorkspace(model: FastModel): Workspace {
 }
 
 /** Each model gets its workspace on first use. */
-const workspaces = new WeakMap<FastModel, Workspace>();
+export const workspaces = new WeakMap<FastModel, Workspace>();
 
-function workspaceOf(model: FastModel): Workspace {
+export function workspaceOf(model: FastModel): Workspace {
   let ws = workspaces.get(model);
   if (ws === undefined) {
     ws = createWorkspace(model);
@@ -333,7 +333,7 @@ function rmsnormInto(
  * The first residual stream: wte[tok] + wpe[t], then rmsnorm (unless embed_norm
  * is off).
  */
-function embedForward(
+export function embedForward(
   model: FastModel,
   ws: Workspace,
   tok: number,
@@ -354,7 +354,7 @@ function embedForward(
  * Every head's attention for the query at position t, over the cached keys and
  * values 0..t.
  */
-function attendHeads(
+export function attendHeads(
   A: LayerActs,
   t: number,
   E: number,
@@ -399,7 +399,7 @@ function attendHeads(
 }
 
 /** out[o..o+n) = a[o..] + b[o..] (a residual connection). */
-function addInto(
+export function addInto(
   out: Float64Array,
   a: Float64Array,
   b: Float64Array,
@@ -413,7 +413,7 @@ function addInto(
  * Layer l's attention block at position t: xmid = stream[l] +
  * wo(heads(rmsnorm(stream[l]))).
  */
-function attentionForward(
+export function attentionForward(
   model: FastModel,
   ws: Workspace,
   l: number,
@@ -434,7 +434,7 @@ function attentionForward(
 }
 
 /** a = relu(h), or relu(h) ** 2, over [from, to). */
-function activate(
+export function activate(
   h: Float64Array,
   a: Float64Array,
   from: number,
@@ -455,7 +455,7 @@ function activate(
  * Layer l's MLP block at position t: stream[l + 1] = xmid +
  * fc2(act(fc1(rmsnorm(xmid)))).
  */
-function mlpForward(
+export function mlpForward(
   model: FastModel,
   ws: Workspace,
   l: number,
@@ -476,7 +476,7 @@ function mlpForward(
 }
 
 /** logits of position t = lm_head x (wte x when the weights are tied). */
-function headForward(model: FastModel, ws: Workspace, t: number): void {
+export function headForward(model: FastModel, ws: Workspace, t: number): void {
   const E = model.config.n_embd,
     V = model.vocabSize;
   linearInto(
@@ -494,7 +494,7 @@ function headForward(model: FastModel, ws: Workspace, t: number): void {
  * One token at position t through the whole model; its logits land at
  * ws.logits[t * vocabSize].
  */
-function forwardPosition(
+export function forwardPosition(
   model: FastModel,
   ws: Workspace,
   tok: number,
@@ -512,7 +512,7 @@ function forwardPosition(
  * -log p[target] with p = softmax(logits of position t), as the reference
  * computes it; keeps what backward needs.
  */
-function crossEntropyForward(
+export function crossEntropyForward(
   ws: Workspace,
   V: number,
   t: number,
@@ -541,7 +541,7 @@ function crossEntropyForward(
  * dY[t * rows]): W.grad += sum_t dy_t x_t^T, and dX[t * cols ..] = W^T dy_t (or
  * += when accumulate).
  */
-function linearBackward(
+export function linearBackward(
   dX: Float64Array,
   accumulate: boolean,
   W: FastMatrix,
@@ -631,7 +631,7 @@ function linearBackward(
  * The logits' gradient at position t, from dlogp = d(loss)/d(log p[target]),
  * through p = e_y * total ** -1 and e = exp(z - max).
  */
-function crossEntropyBackward(
+export function crossEntropyBackward(
   ws: Workspace,
   V: number,
   t: number,
@@ -652,7 +652,7 @@ function crossEntropyBackward(
  * From the loss to the input of lm_head: fills ws.dX at every position, adds
  * into lm_head's grad.
  */
-function headBackward(
+export function headBackward(
   model: FastModel,
   ws: Workspace,
   tokens: readonly number[],
@@ -678,7 +678,7 @@ function headBackward(
  * Backward of y = rmsnorm(x): dx[dxo..] += dL/dx, given dy[dyo..], x at
  * x[xo..], m = ms + 1e-5 and sc = m ** -0.5.
  */
-function rmsnormBackward(
+export function rmsnormBackward(
   dx: Float64Array,
   dxo: number,
   dy: Float64Array,
@@ -699,7 +699,7 @@ function rmsnormBackward(
 }
 
 /** dH = dA through relu (or relu squared), over [0, len). */
-function activateBackward(
+export function activateBackward(
   h: Float64Array,
   dA: Float64Array,
   dH: Float64Array,
@@ -717,7 +717,7 @@ function activateBackward(
  * Layer l's MLP block, at every position: ws.dX (wrt the block's output) ->
  * ws.dXmid (wrt xmid).
  */
-function mlpBackward(
+export function mlpBackward(
   model: FastModel,
   ws: Workspace,
   l: number,
@@ -755,7 +755,7 @@ function mlpBackward(
  * Backward of attendHeads for every query position t < n: dAtt -> dQ, dK, dV
  * (zeroed first).
  */
-function attendHeadsBackward(
+export function attendHeadsBackward(
   A: LayerActs,
   ws: Workspace,
   n: number,
@@ -812,7 +812,7 @@ function attendHeadsBackward(
  * Layer l's attention block, at every position: ws.dXmid -> ws.dX (wrt the
  * layer's input).
  */
-function attentionBackward(
+export function attentionBackward(
   model: FastModel,
   ws: Workspace,
   l: number,
@@ -845,7 +845,7 @@ function attentionBackward(
 
 // %% ../chapters/08-efficiency.ipynb 28
 /** ws.dX (wrt stream[0]) -> the rows of wte and wpe that were looked up. */
-function embedBackward(
+export function embedBackward(
   model: FastModel,
   ws: Workspace,
   tokens: readonly number[],
@@ -1099,78 +1099,4 @@ export function runFast(
     config.temperature,
   );
   return { run, fast, losses, samples, trainSeconds };
-}
-
-// %% ../chapters/08-efficiency.ipynb 56
-/**
- * Milliseconds per step spent in each part of training, over `steps` steps of
- * the real loop.
- */
-export interface FastStepProfile {
-  embedding: number;
-  attention: number;
-  mlp: number;
-  head: number;
-  backward: number;
-  adam: number;
-}
-
-export function profileFast(
-  docs: readonly string[],
-  config: Config,
-  steps: number,
-): FastStepProfile {
-  const run = prepareRun(docs, config);
-  const fast = fastFromModel(run.model);
-  const ws = workspaceOf(fast);
-  const adam = createFastAdam(fast);
-  const acc: FastStepProfile = {
-    embedding: 0,
-    attention: 0,
-    mlp: 0,
-    head: 0,
-    backward: 0,
-    adam: 0,
-  };
-  let now = performance.now();
-  const lap = (): number => {
-    const t = performance.now();
-    const d = t - now;
-    now = t;
-    return d;
-  };
-  for (let step = 0; step < steps; step++) {
-    const tokens = trainingTokens(
-      run.tok,
-      run.docs[step % run.docs.length],
-      config,
-    );
-    const n = positionCount(tokens, config);
-    lap();
-    for (let t = 0; t < n; t++) {
-      embedForward(fast, ws, tokens[t], t);
-      acc.embedding += lap();
-      for (let l = 0; l < fast.layers.length; l++) {
-        attentionForward(fast, ws, l, t);
-        acc.attention += lap();
-        mlpForward(fast, ws, l, t);
-        acc.mlp += lap();
-      }
-      headForward(fast, ws, t);
-      crossEntropyForward(ws, fast.vocabSize, t, tokens[t + 1]);
-      acc.head += lap();
-    }
-    headBackward(fast, ws, tokens, n);
-    for (let l = fast.layers.length - 1; l >= 0; l--) {
-      mlpBackward(fast, ws, l, n);
-      attentionBackward(fast, ws, l, n);
-    }
-    embedBackward(fast, ws, tokens, n);
-    acc.backward += lap();
-    fastAdamStep(fast, adam, step);
-    acc.adam += lap();
-  }
-  for (const key of Object.keys(acc) as (keyof FastStepProfile)[])
-    acc[key] /= steps;
-  return acc;
 }

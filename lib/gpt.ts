@@ -494,26 +494,3 @@ export function gpt(
   }
   return linear(x, model.lm_head, literal);
 }
-
-// %% ../chapters/05-gpt.ipynb 35
-/**
- * The attention weights while the model reads `ids` from position 0:
- * result[layer][head][pos] holds the weights of position pos over positions
- * 0..pos.
- */
-export function attentionWeights(
-  model: Model,
-  ids: readonly number[],
-): number[][][][] {
-  const { config } = model;
-  const cache = emptyCache(config);
-  const out: number[][][][] = Array.from({ length: config.n_layer }, () =>
-    Array.from({ length: config.n_head }, () => []),
-  );
-  ids.forEach((id, pos) =>
-    gpt(model, id, pos, cache.keys, cache.values, (layer, head, w) =>
-      out[layer][head].push([...w]),
-    ),
-  );
-  return out;
-}

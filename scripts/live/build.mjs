@@ -40,8 +40,6 @@ await esbuild.build({
   minify: true,
   sourcemap: false,
   legalComments: "none",
-  // drawDot's Graphviz (a dynamic import in lib/value.ts) is never used by the widget.
-  external: ["@viz-js/viz"],
   plugins: [stubNodeBuiltins],
   logLevel: "warning",
 });
