@@ -13,7 +13,7 @@ NPM_OK   := node_modules/.installed
 VENV_OK  := $(VENV)/.installed
 KERNEL   := $(VENV)/share/jupyter/kernels/tslab/kernel.json
 PREREQS  := .make/prereqs
-BUILT    := lib/dist/.built helpers/dist/.built
+BUILT    := .make/lib.built .make/helpers.built
 TSC      := node node_modules/typescript/bin/tsc
 TSNODE   := TS_NODE_TRANSPILE_ONLY=1 node_modules/.bin/ts-node --project tsconfig.json
 # The two workspace packages: the library (microgpt) and the book's helpers (microgpt-helpers).
@@ -69,12 +69,15 @@ lib: $(NPM_OK)
 	$(TSNODE) scripts/export-lib.ts
 	@$(MAKE) --no-print-directory build
 
-lib/dist/.built: $(NPM_OK) $(LIB_SRC)
+# Each build starts from an empty dist/, so a module no chapter exports any more is not shipped.
+.make/lib.built: $(NPM_OK) $(LIB_SRC)
+	@rm -rf lib/dist
 	$(TSC) -p lib/tsconfig.json
-	@touch $@
+	@mkdir -p $(@D) && touch $@
 
 # The helpers read the library's types from lib/dist.
-helpers/dist/.built: lib/dist/.built $(HELP_SRC)
+.make/helpers.built: .make/lib.built $(HELP_SRC)
+	@rm -rf helpers/dist
 	$(TSC) -p helpers/tsconfig.json
 	@touch $@
 

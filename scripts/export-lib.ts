@@ -118,8 +118,7 @@ function dirtyCells(file: string): number[] {
 function readChapter(file: string): ExportCell[] {
   const nb = readNotebook(file);
   let defaultTarget: Target | null = null;
-  const cells: (Omit<ExportCell, "target"> & { target: Target | null })[] =
-    [];
+  const cells: (Omit<ExportCell, "target"> & { target: Target | null })[] = [];
   nb.cells.forEach((cell, index) => {
     if (cell.cell_type !== "code") return;
     const where = `chapters/${file} cell ${index}`;
@@ -227,7 +226,12 @@ class Exporter {
       const file = fileOf(cell.target);
       let module = this.modules.find((m) => m.file === file);
       if (module === undefined) {
-        module = { target: cell.target, file, notebook: cell.notebook, cells: [] };
+        module = {
+          target: cell.target,
+          file,
+          notebook: cell.notebook,
+          cells: [],
+        };
         this.modules.push(module);
       }
       if (module.notebook !== cell.notebook)
@@ -299,10 +303,13 @@ class Exporter {
             `${where}: write declarations without \`export\` (the export directive adds it)`,
           );
         const exported =
-          DECLARATION.test(line) &&
-          (cell.public || this.exposed.has(cell));
+          DECLARATION.test(line) && (cell.public || this.exposed.has(cell));
         out.push(
-          ...this.rewriteImport(exported ? `export ${line}` : line, module, where),
+          ...this.rewriteImport(
+            exported ? `export ${line}` : line,
+            module,
+            where,
+          ),
         );
       }
       out.push("");
@@ -335,9 +342,11 @@ class Exporter {
       const line = `import { ${specs.sort().join(", ")} } from "${from}";`;
       return line.length <= 80
         ? line
-        : ["import {", ...specs.map((s) => `  ${s},`), `} from "${from}";`].join(
-            "\n",
-          );
+        : [
+            "import {",
+            ...specs.map((s) => `  ${s},`),
+            `} from "${from}";`,
+          ].join("\n");
     });
   }
 

@@ -30,7 +30,7 @@ const stubNodeBuiltins = {
   },
 };
 
-await esbuild.build({
+const result = await esbuild.build({
   entryPoints: [join(here, "widget.ts")],
   outfile: join(outdir, "live.js"),
   bundle: true,
@@ -42,5 +42,14 @@ await esbuild.build({
   legalComments: "none",
   plugins: [stubNodeBuiltins],
   logLevel: "warning",
+  metafile: true,
 });
+// The page trains and samples: the book's helpers (charts, Graphviz) must not ride along.
+const heavy = Object.keys(result.metafile.inputs).filter((f) =>
+  /node_modules\/(vega|vega-lite|@viz-js)\/|(^|\/)helpers\//.test(f),
+);
+if (heavy.length > 0) {
+  console.error(`the live page must not bundle ${heavy.join(", ")}`);
+  process.exit(1);
+}
 copyFileSync(join(here, "live.css"), join(outdir, "live.css"));
