@@ -42,7 +42,7 @@ const PACKAGES: readonly Package[] = [
 
 interface Target {
   pkg: Package;
-  module: string; // path inside the package, without .ts: "value", "fast/adam"
+  module: string; // file name inside the package, without .ts: "value"
 }
 
 interface Cell {
@@ -77,14 +77,14 @@ interface Module {
 const fileOf = (t: Target): string => `${t.pkg.dir}/${t.module}.ts`;
 
 function parseTarget(text: string, where: string): Target {
-  const slash = text.indexOf("/");
-  const pkg = PACKAGES.find((p) => p.name === text.slice(0, slash));
-  const module = pkg === undefined ? text : text.slice(slash + 1);
-  if (!/^[\w-]+(\/[\w-]+)*$/.test(module) || module === "index")
+  const m = /^(?:([\w-]+)\/)?([\w-]+)$/.exec(text);
+  const pkg =
+    m?.[1] === undefined ? PACKAGES[0] : PACKAGES.find((p) => p.name === m[1]);
+  if (m === null || pkg === undefined || m[2] === "index")
     throw new Error(
-      `${where}: \`${text}\` is not a module (write \`name\`, or \`<package>/name\` with a package among ${PACKAGES.map((p) => p.name).join(", ")})`,
+      `${where}: \`${text}\` is not a module: write \`name\` (in ${PACKAGES[0].name}) or \`<package>/name\` with a package among ${PACKAGES.map((p) => p.name).join(", ")}`,
     );
-  return { pkg: pkg ?? PACKAGES[0], module };
+  return { pkg, module: m[2] };
 }
 
 function sourceOf(cell: Cell): string {
@@ -414,6 +414,8 @@ function unresolvedNames(files: Map<string, string>): Map<string, Set<string>> {
     types: [],
     noEmit: true,
     target: ts.ScriptTarget.ES2022,
+    // Every file is a module, even one without imports or exports (else its names are global).
+    moduleDetection: ts.ModuleDetectionKind.Force,
   };
   const host = ts.createCompilerHost(options);
   host.getSourceFile = (name, language) => {
