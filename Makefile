@@ -13,10 +13,12 @@ NPM_OK   := node_modules/.installed
 VENV_OK  := $(VENV)/.installed
 KERNEL   := $(VENV)/share/jupyter/kernels/tslab/kernel.json
 PREREQS  := .make/prereqs
-BUILT    := lib/dist/.built
+BUILT    := .make/lib.built .make/helpers.built
 TSC      := node node_modules/typescript/bin/tsc
 TSNODE   := TS_NODE_TRANSPILE_ONLY=1 node_modules/.bin/ts-node --project tsconfig.json
+# The two workspace packages: the library (microgpt) and the book's helpers (microgpt-helpers).
 LIB_SRC  := $(wildcard lib/*.ts lib/cli/*.ts) lib/tsconfig.json tsconfig.base.json
+HELP_SRC := $(wildcard helpers/*.ts) helpers/tsconfig.json tsconfig.base.json
 # Jupyter finds the kernel in .venv only; keep its other files out of the home folder too.
 export JUPYTER_PLATFORM_DIRS := 1
 export JUPYTER_CONFIG_DIR := $(CURDIR)/$(VENV)/etc/jupyter
@@ -40,7 +42,7 @@ help:
 	@echo "make test-book  build the book and test it in Chromium (pages, live page, JupyterLab)"
 	@echo "make lab    open the chapters in JupyterLab with the TypeScript kernel"
 	@echo "make train  train the default model from the command line"
-	@echo "make lib    regenerate lib/ from the chapters' exported cells"
+	@echo "make lib    regenerate lib/ and helpers/ from the chapters' exported cells"
 	@echo "make format format the chapters' code cells and the hand-written TypeScript"
 	@echo "make bench  measure training speed"
 
@@ -48,7 +50,7 @@ $(PREREQS): scripts/check-prereqs.sh
 	@bash scripts/check-prereqs.sh
 	@mkdir -p $(@D) && touch $@
 
-$(NPM_OK): package.json package-lock.json lib/package.json $(PREREQS)
+$(NPM_OK): package.json package-lock.json lib/package.json helpers/package.json $(PREREQS)
 	npm ci --no-audit --no-fund
 	@touch $@
 
@@ -67,8 +69,16 @@ lib: $(NPM_OK)
 	$(TSNODE) scripts/export-lib.ts
 	@$(MAKE) --no-print-directory build
 
-$(BUILT): $(NPM_OK) $(LIB_SRC)
+# Each build starts from an empty dist/, so a module no chapter exports any more is not shipped.
+.make/lib.built: $(NPM_OK) $(LIB_SRC)
+	@rm -rf lib/dist
 	$(TSC) -p lib/tsconfig.json
+	@mkdir -p $(@D) && touch $@
+
+# The helpers read the library's types from lib/dist.
+.make/helpers.built: .make/lib.built $(HELP_SRC)
+	@rm -rf helpers/dist
+	$(TSC) -p helpers/tsconfig.json
 	@touch $@
 
 build: $(BUILT)
@@ -133,4 +143,4 @@ bench: $(BUILT) $(VENV_OK)
 	$(TSNODE) scripts/bench.ts
 
 clean:
-	rm -rf book/_build lib/dist .make
+	rm -rf book/_build lib/dist helpers/dist .make

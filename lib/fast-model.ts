@@ -155,7 +155,7 @@ export interface Workspace {
   readonly probs: number[];
 }
 
-function createWorkspace(model: FastModel): Workspace {
+export function createWorkspace(model: FastModel): Workspace {
   const { n_embd: E, n_head: H, block_size: T } = model.config;
   const V = model.vocabSize;
   const f = (n: number): Float64Array => new Float64Array(n);
@@ -204,7 +204,7 @@ function createWorkspace(model: FastModel): Workspace {
 }
 
 /** Each model gets its workspace on first use. */
-const workspaces = new WeakMap<FastModel, Workspace>();
+export const workspaces = new WeakMap<FastModel, Workspace>();
 
 export function workspaceOf(model: FastModel): Workspace {
   let ws = workspaces.get(model);

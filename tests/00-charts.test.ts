@@ -1,16 +1,25 @@
-// Appendix 00: every chart function resolves to a standalone SVG that carries its title,
-// and bad data stops with a clear RangeError instead of a chart with holes.
+// Appendix 00: each chart function builds the Vega-Lite spec its options ask for (layers, scales,
+// encodings) and draws exactly that spec as a standalone SVG that carries its title; bad data
+// stops with a clear RangeError instead of a chart with holes.
 import { describe, expect, it } from "vitest";
 import {
   barChart,
+  barChartSpec,
   heatmap,
+  heatmapSpec,
   histogram,
+  histogramSpec,
   htmlTable,
   lineChart,
+  lineChartSpec,
   movingAverage,
   renderSvg,
   scatter,
-} from "microgpt";
+  scatterSpec,
+  type ChartSpec,
+  type LineChartOptions,
+  type LineSeries,
+} from "microgpt-helpers";
 
 /** Anything that would make the SVG fetch or run something outside itself. */
 function externalReferences(svg: string): string[] {
@@ -29,27 +38,186 @@ function expectStandalone(svg: string, title: string): void {
   expect(svg).not.toContain("NaN");
 }
 
+/**
+ * The SVG without its ids: vega numbers gradients with one counter per process, so drawing the
+ * same heatmap twice differs in those numbers only.
+ */
+function withoutIds(svg: string): string {
+  return svg.replace(/fig[0-9a-f]{8}-[A-Za-z_]+\d+/g, "ID");
+}
+
+/** The member of a spec at a path of keys and indices (undefined where the path breaks). */
+function at(spec: unknown, ...path: (string | number)[]): unknown {
+  let node = spec;
+  for (const key of path) {
+    if (typeof node !== "object" || node === null) return undefined;
+    node = (node as Record<string | number, unknown>)[key];
+  }
+  return node;
+}
+
+/** The layers of a layered spec. */
+function layers(spec: ChartSpec): unknown[] {
+  const list = at(spec, "layer");
+  expect(Array.isArray(list)).toBe(true);
+  return list as unknown[];
+}
+
 const bell = (x: number) => Math.exp(-(x * x) / 2) / Math.sqrt(2 * Math.PI);
 
-describe("each chart is a standalone SVG with its title", () => {
-  it("lineChart, several series, smoothed, log scale", async () => {
-    const svg = await lineChart(
+const lossSeries: LineSeries[] = [
+  { name: "train", values: [3.3, 3.1, 2.9, 3.0, 2.7, 2.6] },
+  { name: "test", x: [0, 2, 4], values: [3.3, 3.0, 2.8] },
+];
+const lossOptions: LineChartOptions = {
+  title: "Loss per step",
+  subtitle: "two series",
+  xTitle: "step",
+  yTitle: "loss",
+};
+
+describe("each chart's spec is what its options ask for", () => {
+  it("lineChart: smooth adds a moving-average layer over a faint raw one", () => {
+    const plain = layers(lineChartSpec(lossSeries, lossOptions));
+    expect(plain).toHaveLength(1);
+    expect(at(plain[0], "mark", "opacity")).toBe(1);
+    const smoothed = layers(
+      lineChartSpec(lossSeries, { ...lossOptions, smooth: 2 }),
+    );
+    expect(smoothed).toHaveLength(2);
+    expect(at(smoothed[0], "mark", "opacity")).toBeLessThan(1);
+    expect(at(smoothed[1], "mark", "type")).toBe("line");
+    const mean = (at(smoothed[1], "data", "values") as { y: number }[])
+      .slice(0, 6)
+      .map((row) => row.y);
+    expect(mean).toEqual(movingAverage(lossSeries[0].values, 2));
+    expect(at(smoothed[1], "encoding", "color", "field")).toBe("series");
+  });
+
+  it("lineChart: logY makes every layer's y scale logarithmic", () => {
+    const linear = layers(lineChartSpec(lossSeries, lossOptions));
+    expect(at(linear[0], "encoding", "y", "scale", "type")).toBeUndefined();
+    const log = layers(
+      lineChartSpec(lossSeries, { ...lossOptions, logY: true, smooth: 2 }),
+    );
+    for (const layer of log)
+      expect(at(layer, "encoding", "y", "scale", "type")).toBe("log");
+  });
+
+  it("lineChart: x values, titles, and one colour per series", () => {
+    const spec = lineChartSpec(lossSeries, lossOptions);
+    expect(at(spec, "title", "text")).toBe("Loss per step");
+    expect(at(spec, "title", "subtitle")).toBe("two series");
+    const [raw] = layers(spec);
+    const rows = at(raw, "data", "values") as { series: string; x: number }[];
+    expect(rows.filter((r) => r.series === "test").map((r) => r.x)).toEqual([
+      0, 2, 4,
+    ]);
+    expect(at(raw, "encoding", "x", "title")).toBe("step");
+    expect(at(raw, "encoding", "y", "title")).toBe("loss");
+    expect(at(raw, "encoding", "color", "sort")).toEqual(["train", "test"]);
+  });
+
+  it("barChart: one bar per value, the highlighted one coloured apart", () => {
+    const spec = barChartSpec(["a", "b", "b"], [0.5, 0.3, 0.2], {
+      title: "Next character",
+      xTitle: "character",
+      yTitle: "probability",
+      highlight: 1,
+    });
+    expect(at(spec, "mark")).toBe("bar");
+    const rows = at(spec, "data", "values") as { value: number; hl: string }[];
+    expect(rows.map((r) => r.value)).toEqual([0.5, 0.3, 0.2]);
+    expect(rows.map((r) => r.hl)).toEqual(["no", "yes", "no"]);
+    expect(at(spec, "encoding", "color", "field")).toBe("hl");
+    // Bars are placed by index, so the repeated label still gets its own bar.
+    expect(at(spec, "encoding", "x", "field")).toBe("i");
+    expect(at(spec, "encoding", "x", "axis", "labelExpr")).toContain('"b"');
+  });
+
+  it("histogram: counts per bin over the domain, and the density curve as a layer", () => {
+    const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 2);
+    const options = {
+      title: "Spread",
+      xTitle: "value",
+      yTitle: "count",
+      bins: 20,
+      domain: [-2, 2] as const,
+    };
+    const bars = layers(histogramSpec(values, options));
+    expect(bars).toHaveLength(1);
+    const counts = at(bars[0], "data", "values") as { count: number }[];
+    expect(counts).toHaveLength(20);
+    expect(counts.reduce((a, b) => a + b.count, 0)).toBe(1000);
+    expect(at(bars[0], "encoding", "x", "scale", "domain")).toEqual([-2, 2]);
+    const withCurve = layers(
+      histogramSpec(values, {
+        ...options,
+        curve: { name: "bell", density: bell },
+      }),
+    );
+    expect(withCurve).toHaveLength(2);
+    expect(at(withCurve[1], "mark", "type")).toBe("line");
+    expect(at(withCurve[1], "encoding", "color", "datum")).toBe("bell");
+  });
+
+  it("heatmap: a sequential or diverging colour scale, values written on request, panels as facets", () => {
+    const labels = { xTitle: "in", yTitle: "out", rowLabels: ["r"] };
+    const positive = heatmapSpec([[0.2, 0.8]], {
+      title: "P",
+      ...labels,
+      colLabels: ["a", "b"],
+    });
+    const colour = (spec: unknown) =>
+      at(layers(spec as ChartSpec)[0], "encoding", "color", "scale");
+    expect(colour(positive)).toEqual({ scheme: "blues", domain: [0, 0.8] });
+    expect(layers(positive)).toHaveLength(1);
+    const signed = heatmapSpec([[1, -0.5]], {
+      title: "S",
+      ...labels,
+      colLabels: ["a", "b"],
+      decimals: 1,
+    });
+    expect(colour(signed)).toEqual({ scheme: "blueorange", domain: [-1, 1] });
+    expect(at(layers(signed)[1], "encoding", "text", "format")).toBe(".1f");
+    const panels = heatmapSpec(
       [
-        { name: "train", values: [3.3, 3.1, 2.9, 3.0, 2.7, 2.6] },
-        { name: "test", x: [0, 2, 4], values: [3.3, 3.0, 2.8] },
+        { name: "head 0", values: [[1]] },
+        { name: "head 1", values: [[0.5]] },
       ],
-      {
-        title: "Loss per step",
-        subtitle: "two series",
-        xTitle: "step",
-        yTitle: "loss",
-        smooth: 2,
-        logY: true,
-      },
+      { title: "H", ...labels, colLabels: ["a"] },
+    );
+    expect(at(panels, "facet", "column", "sort")).toEqual(["head 0", "head 1"]);
+    expect(colour(at(panels, "spec"))).toEqual({
+      scheme: "blues",
+      domain: [0, 1],
+    });
+  });
+
+  it("scatter: points coloured by group, with their labels as a text layer", () => {
+    const spec = scatterSpec(
+      [
+        { x: 0.1, y: 0.2, label: "a", group: "vowel" },
+        { x: -0.3, y: 0.5, label: "b", group: "consonant" },
+      ],
+      { title: "E", xTitle: "1", yTitle: "2" },
+    );
+    expect(at(spec, "encoding", "color", "field")).toBe("group");
+    const [points, text] = layers(spec);
+    expect(at(points, "mark", "type")).toBe("point");
+    expect(at(text, "encoding", "text", "field")).toBe("label");
+  });
+});
+
+describe("each chart draws its spec as a standalone SVG with its title", () => {
+  it("lineChart", async () => {
+    const options = { ...lossOptions, smooth: 2, logY: true };
+    const svg = await lineChart(lossSeries, options);
+    expect(withoutIds(svg)).toBe(
+      withoutIds(await renderSvg(lineChartSpec(lossSeries, options))),
     );
     expectStandalone(svg, "Loss per step");
     expect(svg).toContain("two series");
-    expect(svg).toContain("step");
     expect(svg).toContain("train");
   });
 
@@ -66,12 +234,20 @@ describe("each chart is a standalone SVG with its title", () => {
   });
 
   it("barChart, with repeated labels and a highlighted bar", async () => {
-    const svg = await barChart(["a", "b", "b", "<BOS>"], [0.5, 0.2, 0.2, 0.1], {
-      title: "Next character",
-      xTitle: "character",
-      yTitle: "probability",
-      highlight: 0,
-    });
+    const args = [
+      ["a", "b", "b", "<BOS>"],
+      [0.5, 0.2, 0.2, 0.1],
+      {
+        title: "Next character",
+        xTitle: "character",
+        yTitle: "probability",
+        highlight: 0,
+      },
+    ] as const;
+    const svg = await barChart(...args);
+    expect(withoutIds(svg)).toBe(
+      withoutIds(await renderSvg(barChartSpec(...args))),
+    );
     expectStandalone(svg, "Next character");
     expect(svg).toContain("&lt;BOS&gt;"); // labels are escaped text, not markup
     expect(svg).toContain("#d95f02"); // the highlight colour
@@ -79,14 +255,18 @@ describe("each chart is a standalone SVG with its title", () => {
 
   it("histogram, with a density curve", async () => {
     const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 2);
-    const svg = await histogram(values, {
+    const options = {
       title: "Spread of values",
       xTitle: "value",
       yTitle: "count",
       bins: 20,
       label: "sines",
       curve: { name: "bell curve", density: bell },
-    });
+    };
+    const svg = await histogram(values, options);
+    expect(withoutIds(svg)).toBe(
+      withoutIds(await renderSvg(histogramSpec(values, options))),
+    );
     expectStandalone(svg, "Spread of values");
     expect(svg).toContain("bell curve");
     expect(svg).toContain("sines");
@@ -119,53 +299,56 @@ describe("each chart is a standalone SVG with its title", () => {
       },
     );
     expectStandalone(one, "Signed weights");
-    const heads = await heatmap(
-      [
-        {
-          name: "head 0",
-          values: [
-            [1, null],
-            [0.3, 0.7],
-          ],
-        },
-        {
-          name: "head 1",
-          values: [
-            [1, null],
-            [0.9, 0.1],
-          ],
-        },
-      ],
+    const panels = [
       {
-        title: "Attention per head",
-        xTitle: "key",
-        yTitle: "query",
-        rowLabels: ["m", "m"],
-        colLabels: ["m", "m"],
-        colorTitle: "weight",
+        name: "head 0",
+        values: [
+          [1, null],
+          [0.3, 0.7],
+        ],
       },
+      {
+        name: "head 1",
+        values: [
+          [1, null],
+          [0.9, 0.1],
+        ],
+      },
+    ];
+    const options = {
+      title: "Attention per head",
+      xTitle: "key",
+      yTitle: "query",
+      rowLabels: ["m", "m"],
+      colLabels: ["m", "m"],
+      colorTitle: "weight",
+    };
+    const heads = await heatmap(panels, options);
+    expect(withoutIds(heads)).toBe(
+      withoutIds(await renderSvg(heatmapSpec(panels, options))),
     );
     expectStandalone(heads, "Attention per head");
     expect(heads).toContain("head 1");
   });
 
   it("scatter with text labels and groups", async () => {
-    const svg = await scatter(
-      [
-        { x: 0.1, y: 0.2, label: "a", group: "vowel" },
-        { x: -0.3, y: 0.5, label: "b", group: "consonant" },
-        { x: 0.4, y: -0.1, label: "e", group: "vowel" },
-      ],
-      {
-        title: "Embeddings in 2-D",
-        xTitle: "component 1",
-        yTitle: "component 2",
-      },
+    const points = [
+      { x: 0.1, y: 0.2, label: "a", group: "vowel" },
+      { x: -0.3, y: 0.5, label: "b", group: "consonant" },
+      { x: 0.4, y: -0.1, label: "e", group: "vowel" },
+    ];
+    const options = {
+      title: "Embeddings in 2-D",
+      xTitle: "component 1",
+      yTitle: "component 2",
+    };
+    const svg = await scatter(points, options);
+    expect(withoutIds(svg)).toBe(
+      withoutIds(await renderSvg(scatterSpec(points, options))),
     );
     expectStandalone(svg, "Embeddings in 2-D");
     expect(svg).toContain(">e<");
   });
-
   it("renderSvg draws any Vega-Lite spec", async () => {
     const svg = await renderSvg({
       title: "Custom",

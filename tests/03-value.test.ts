@@ -1,13 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  InputError,
-  Value,
-  backward,
-  checkFinite,
-  drawDot,
-  toDot,
-} from "microgpt";
+import { InputError, Value, backward, checkFinite } from "microgpt";
+import { drawDot, toDot } from "microgpt-helpers";
 
 /** A finite double of moderate size, as operands for the exactness checks. */
 const double = fc.double({

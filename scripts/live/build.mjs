@@ -30,7 +30,7 @@ const stubNodeBuiltins = {
   },
 };
 
-await esbuild.build({
+const result = await esbuild.build({
   entryPoints: [join(here, "widget.ts")],
   outfile: join(outdir, "live.js"),
   bundle: true,
@@ -40,9 +40,16 @@ await esbuild.build({
   minify: true,
   sourcemap: false,
   legalComments: "none",
-  // drawDot's Graphviz (a dynamic import in lib/value.ts) is never used by the widget.
-  external: ["@viz-js/viz"],
   plugins: [stubNodeBuiltins],
   logLevel: "warning",
+  metafile: true,
 });
+// The page trains and samples: the book's helpers (charts, Graphviz) must not ride along.
+const heavy = Object.keys(result.metafile.inputs).filter((f) =>
+  /node_modules\/(vega|vega-lite|@viz-js)\/|(^|\/)helpers\//.test(f),
+);
+if (heavy.length > 0) {
+  console.error(`the live page must not bundle ${heavy.join(", ")}`);
+  process.exit(1);
+}
 copyFileSync(join(here, "live.css"), join(outdir, "live.css"));

@@ -223,7 +223,7 @@ export interface LineChartOptions extends ChartOptions {
 }
 
 // %% ../chapters/00-charts.ipynb 23
-function lineChartSpec(
+export function lineChartSpec(
   series: readonly LineSeries[],
   options: LineChartOptions,
 ): ChartSpec {
@@ -317,7 +317,7 @@ export interface BarChartOptions extends ChartOptions {
 }
 
 // %% ../chapters/00-charts.ipynb 29
-function barChartSpec(
+export function barChartSpec(
   labels: readonly string[],
   values: readonly number[],
   options: BarChartOptions,
@@ -384,7 +384,7 @@ export interface HistogramOptions extends ChartOptions {
 }
 
 // %% ../chapters/00-charts.ipynb 34
-function histogramSpec(
+export function histogramSpec(
   values: readonly number[],
   options: HistogramOptions,
 ): ChartSpec {
@@ -500,7 +500,8 @@ function isPanelList(
   return m.length > 0 && !Array.isArray(m[0]);
 }
 
-function heatmapSpec(
+// %% ../chapters/00-charts.ipynb 41
+export function heatmapSpec(
   matrices: HeatmapMatrix | readonly HeatmapPanel[],
   options: HeatmapOptions,
 ): ChartSpec {
@@ -627,7 +628,7 @@ function heatmapSpec(
   };
 }
 
-// %% ../chapters/00-charts.ipynb 41
+// %% ../chapters/00-charts.ipynb 42
 /**
  * A matrix (or several named ones, side by side) as coloured cells with
  * labelled rows and columns.
@@ -639,7 +640,7 @@ export function heatmap(
   return renderSvg(heatmapSpec(matrices, options));
 }
 
-// %% ../chapters/00-charts.ipynb 45
+// %% ../chapters/00-charts.ipynb 46
 export interface ScatterPoint {
   x: number;
   y: number;
@@ -648,8 +649,8 @@ export interface ScatterPoint {
   group?: string;
 }
 
-// %% ../chapters/00-charts.ipynb 46
-function scatterSpec(
+// %% ../chapters/00-charts.ipynb 47
+export function scatterSpec(
   points: readonly ScatterPoint[],
   options: ChartOptions,
 ): ChartSpec {
@@ -706,7 +707,7 @@ function scatterSpec(
   };
 }
 
-// %% ../chapters/00-charts.ipynb 47
+// %% ../chapters/00-charts.ipynb 48
 /**
  * Points on a plane, each with an optional text label and colour group;
  * resolves to an SVG string.
@@ -718,7 +719,7 @@ export function scatter(
   return renderSvg(scatterSpec(points, options));
 }
 
-// %% ../chapters/00-charts.ipynb 51
+// %% ../chapters/00-charts.ipynb 52
 /** One row of a table: column name to value. */
 export type TableRow = Readonly<Record<string, string | number>>;
 
