@@ -1,6 +1,6 @@
 // Every page of the built book in Chromium: no console errors, the figures are there, the code is
-// highlighted as TypeScript, formulas are typeset (no raw TeX in the text), navigation follows
-// _toc.yml, and the book reads with JavaScript off.
+// highlighted as TypeScript, formulas are typeset and fit the column (no raw TeX in the text),
+// navigation follows _toc.yml, and the book reads with JavaScript off.
 // Run by `make test-book` after `make book`. Set SHOTS_DIR=/tmp/shots to keep a screenshot of each page.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -93,6 +93,17 @@ async function untypesetMath(): Promise<string[]> {
     .map((m) => (m.textContent ?? "").slice(0, 60));
 }
 
+/** Typeset formulas wider than the text column (they would need a scroll bar). */
+function wideFormulas(): string[] {
+  return Array.from(
+    document.querySelectorAll('article mjx-container[display="true"]'),
+  )
+    .filter((c) => c.scrollWidth > c.clientWidth + 1)
+    .map((c) =>
+      (c.getAttribute("aria-label") ?? c.textContent ?? "").slice(0, 60),
+    );
+}
+
 /** The only addresses outside the book a page may ask for (MathJax, for pages with formulas). */
 const ALLOWED_EXTERNAL = [/^https:\/\/cdn\.jsdelivr\.net\/npm\/mathjax@3\//];
 
@@ -134,6 +145,7 @@ describe("every page of the book", () => {
     const figures = await page.evaluate(countFigures);
     const tex = await page.evaluate(rawTex);
     const untypeset = await page.evaluate(untypesetMath);
+    const wide = await page.evaluate(wideFormulas);
     const facts = await page.evaluate(() => {
       const inputs = Array.from(document.querySelectorAll(".cell_input"));
       return {
@@ -167,6 +179,7 @@ describe("every page of the book", () => {
     expect(facts.scrollingCells).toBe(0);
     expect(tex, "raw TeX or a stray $ in the text").toEqual([]);
     expect(untypeset, "formulas MathJax did not typeset").toEqual([]);
+    expect(wide, "formulas wider than the column").toEqual([]);
     expect(figures).toBeGreaterThanOrEqual(MIN_FIGURES[name] ?? Infinity);
     if (name.match(/\/\d\d-/)) {
       // A chapter notebook: its code cells are shown, all highlighted as TypeScript.
