@@ -314,6 +314,13 @@ export interface BarChartOptions extends ChartOptions {
    * that was drawn).
    */
   highlight?: number;
+  /**
+   * The y axis from the first number to the second, so that several charts
+   * share one scale (every value must lie inside).
+   */
+  yDomain?: readonly [number, number];
+  /** A dashed horizontal line at `value`, labelled (e.g. a uniform guess). */
+  rule?: { value: number; label: string };
 }
 
 // %% ../chapters/00-charts.ipynb 29
@@ -328,15 +335,31 @@ export function barChartSpec(
       `barChart: ${labels.length} labels for ${values.length} values`,
     );
   checkFinite("barChart", values);
+  const domain = options.yDomain;
+  if (domain !== undefined) {
+    checkFinite("barChart yDomain", domain);
+    const [lo, hi] = domain;
+    const out = values.findIndex((v) => v < lo || v > hi);
+    if (!(lo < hi) || out >= 0)
+      throw new RangeError(
+        `barChart: yDomain [${lo}, ${hi}] must be increasing and hold ` +
+          `every value` +
+          (out >= 0 ? ` (value ${out} is ${values[out]})` : ""),
+      );
+  }
+  const y = {
+    field: "value",
+    type: "quantitative",
+    title: options.yTitle,
+    scale: domain === undefined ? undefined : { domain: [...domain] },
+  };
   const rows = values.map((value, i) => ({
     i,
     value,
     hl: i === options.highlight ? "yes" : "no",
     about: `${labels[i]}: ${value}`,
   }));
-  return {
-    ...frame(options, Math.max(200, 18 * values.length)),
-    data: { values: rows },
+  const bars: ChartSpec = {
     mark: "bar",
     encoding: {
       x: {
@@ -345,7 +368,7 @@ export function barChartSpec(
         title: options.xTitle,
         axis: { labelExpr: indexedLabels(labels), labelAngle: 0 },
       },
-      y: { field: "value", type: "quantitative", title: options.yTitle },
+      y,
       color: {
         field: "hl",
         type: "nominal",
@@ -355,6 +378,38 @@ export function barChartSpec(
       // what screen readers say for a bar (the axis itself only knows indices)
       description: { field: "about" },
     },
+  };
+  const chart = {
+    ...frame(options, Math.max(200, 18 * values.length)),
+    data: { values: rows },
+  };
+  const rule = options.rule;
+  if (rule === undefined) return { ...chart, ...bars };
+  checkFinite("barChart rule", [rule.value]);
+  const line = { values: [{ value: rule.value, label: rule.label }] };
+  const ink = "#333";
+  return {
+    ...chart,
+    layer: [
+      bars,
+      {
+        data: line,
+        mark: { type: "rule", color: ink, strokeDash: [5, 3] },
+        encoding: { y },
+      },
+      {
+        data: line,
+        mark: {
+          type: "text",
+          color: ink,
+          align: "right",
+          baseline: "bottom",
+          x: "width",
+          dy: -3,
+        },
+        encoding: { y, text: { field: "label" } },
+      },
+    ],
   };
 }
 

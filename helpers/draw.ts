@@ -46,10 +46,11 @@ export function toDot(root: Value, options: DrawOptions = {}): string {
     if (showGrad) fields.push(`grad ${formatNumber(v.grad)}`);
     const name = names?.get(v);
     if (name !== undefined) fields.unshift(escapeLabel(name));
-    // In a left-to-right layout, braces make the fields of a record sit side by
-    // side.
+    // Fields stacked (in a left-to-right layout a record's fields run top to
+    // bottom; braces turn them): narrow boxes keep a picture's text legible
+    // when it is scaled to the page's width.
     const label =
-      rankdir === "LR" ? `{ ${fields.join(" | ")} }` : fields.join(" | ");
+      rankdir === "LR" ? fields.join(" | ") : `{ ${fields.join(" | ")} }`;
     lines.push(`  v${id} [shape=record, label="${label}"];`);
     if (v.children.length === 0) continue;
     lines.push(
@@ -69,7 +70,9 @@ export function toDot(root: Value, options: DrawOptions = {}): string {
   return [
     "digraph {",
     `  rankdir=${rankdir};`,
-    '  node [fontname="Helvetica", fontsize=11];',
+    "  nodesep=0.15;",
+    "  ranksep=0.3;",
+    '  node [fontname="Helvetica", fontsize=12];',
     // Discovered from the root, listed from the inputs: Graphviz then draws
     // them in that order.
     ...lines.reverse(),

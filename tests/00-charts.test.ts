@@ -253,6 +253,22 @@ describe("each chart draws its spec as a standalone SVG with its title", () => {
     expect(svg).toContain("#d95f02"); // the highlight colour
   });
 
+  it("barChart on a given y domain, with a labelled reference line", async () => {
+    const values = [0.05, 0.2, 0.1];
+    const options = { title: "Shared axis", xTitle: "x", yTitle: "p" };
+    const own = await barChart(["a", "b", "c"], values, options);
+    const svg = await barChart(["a", "b", "c"], values, {
+      ...options,
+      yDomain: [0, 0.8],
+      rule: { value: 1 / 3, label: "uniform 1/3" },
+    });
+    expectStandalone(svg, "Shared axis");
+    expect(own).not.toContain(">0.8<"); // the axis fits the data...
+    expect(svg).toContain(">0.8<"); // ...unless a domain is given
+    expect(svg).toContain("uniform 1/3");
+    expect(svg).toContain('stroke-dasharray="5,3"'); // the reference line
+  });
+
   it("histogram, with a density curve", async () => {
     const values = Array.from({ length: 1000 }, (_, i) => Math.sin(i) * 2);
     const options = {
@@ -440,6 +456,12 @@ describe("bad data is refused with a clear message", () => {
     expect(() => barChart(["a"], [Infinity], { title: "t", ...axes })).toThrow(
       RangeError,
     );
+    expect(() =>
+      barChart(["a"], [0.9], { title: "t", ...axes, yDomain: [0, 0.5] }),
+    ).toThrow(/value 0 is 0.9/);
+    expect(() =>
+      barChart(["a"], [0.1], { title: "t", ...axes, yDomain: [1, 0] }),
+    ).toThrow(/increasing/);
   });
   it("histogram", () => {
     expect(() => histogram([], { title: "t", ...axes })).toThrow(

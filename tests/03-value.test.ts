@@ -282,7 +282,7 @@ describe("pictures of the graph", () => {
     expect(dot.match(/shape=record/g)?.length).toBe(4); // a, b, a*b, c
     expect(dot.match(/v\d+op \[label=/g)?.length).toBe(2);
     expect(dot.match(/->/g)?.length).toBe(2 + 4); // op -> result, and four inputs
-    expect(dot).toContain("{ a | data 2.0000 | grad 0.0000 }");
+    expect(dot).toContain('label="a | data 2.0000 | grad 0.0000"'); // fields stacked
     expect(dot).toContain("b\\|\\<x\\>"); // record syntax escaped
   });
 

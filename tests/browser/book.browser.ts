@@ -1,5 +1,6 @@
 // Every page of the built book in Chromium: no console errors, the figures are there, the code is
-// highlighted as TypeScript, navigation follows _toc.yml, and the book reads with JavaScript off.
+// highlighted as TypeScript, formulas are typeset and fit the column (no raw TeX in the text),
+// navigation follows _toc.yml, and the book reads with JavaScript off.
 // Run by `make test-book` after `make book`. Set SHOTS_DIR=/tmp/shots to keep a screenshot of each page.
 import { existsSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
@@ -32,6 +33,7 @@ const MIN_FIGURES: Record<string, number> = {
   "chapters/08-efficiency": 3,
   "chapters/09-two-microgpts": 5,
   "chapters/glossary": 0,
+  "chapters/further-reading": 0,
   "chapters/00-charts": 6,
 };
 
@@ -56,6 +58,50 @@ function countFigures(): number {
         (i.getAttribute("src") ?? "").startsWith("data:image/svg"),
     );
   return inline.length + files.length;
+}
+
+/**
+ * Text a reader sees outside math and code that still looks like TeX: a `$` or
+ * a `\command` (MyST leaves both when a `$$` block sits mid-paragraph and it
+ * pairs the dollar signs wrongly). Each hit with a little context. Runs in the
+ * page.
+ */
+function rawTex(): string[] {
+  const article = document.querySelector("article");
+  if (article === null) return [];
+  const copy = article.cloneNode(true) as HTMLElement;
+  copy
+    .querySelectorAll("script, style, pre, code, .math, mjx-container")
+    .forEach((e) => e.remove());
+  const text = (copy.textContent ?? "").replace(/\s+/g, " ");
+  return Array.from(
+    text.matchAll(/.{0,30}(?:\$|\\[A-Za-z]+).{0,30}/g),
+    (m) => m[0],
+  );
+}
+
+/** Formulas MathJax left untypeset, once it has finished. Runs in the page. */
+async function untypesetMath(): Promise<string[]> {
+  const mj = (
+    window as unknown as {
+      MathJax?: { startup?: { promise?: Promise<unknown> } };
+    }
+  ).MathJax;
+  await mj?.startup?.promise;
+  return Array.from(document.querySelectorAll("article .math"))
+    .filter((m) => m.querySelector("mjx-container") === null)
+    .map((m) => (m.textContent ?? "").slice(0, 60));
+}
+
+/** Typeset formulas wider than the text column (they would need a scroll bar). */
+function wideFormulas(): string[] {
+  return Array.from(
+    document.querySelectorAll('article mjx-container[display="true"]'),
+  )
+    .filter((c) => c.scrollWidth > c.clientWidth + 1)
+    .map((c) =>
+      (c.getAttribute("aria-label") ?? c.textContent ?? "").slice(0, 60),
+    );
 }
 
 /** The only addresses outside the book a page may ask for (MathJax, for pages with formulas). */
@@ -97,6 +143,9 @@ describe("every page of the book", () => {
     await page.waitForLoadState("networkidle");
 
     const figures = await page.evaluate(countFigures);
+    const tex = await page.evaluate(rawTex);
+    const untypeset = await page.evaluate(untypesetMath);
+    const wide = await page.evaluate(wideFormulas);
     const facts = await page.evaluate(() => {
       const inputs = Array.from(document.querySelectorAll(".cell_input"));
       return {
@@ -128,6 +177,9 @@ describe("every page of the book", () => {
     expect(facts.brokenImages).toEqual([]);
     expect(facts.errorOutputs).toBe(0);
     expect(facts.scrollingCells).toBe(0);
+    expect(tex, "raw TeX or a stray $ in the text").toEqual([]);
+    expect(untypeset, "formulas MathJax did not typeset").toEqual([]);
+    expect(wide, "formulas wider than the column").toEqual([]);
     expect(figures).toBeGreaterThanOrEqual(MIN_FIGURES[name] ?? Infinity);
     if (name.match(/\/\d\d-/)) {
       // A chapter notebook: its code cells are shown, all highlighted as TypeScript.
