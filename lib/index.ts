@@ -6,6 +6,7 @@ export * from "./random";
 export * from "./value";
 export * from "./backward";
 export * from "./gpt";
+export * from "./attention";
 export * from "./train";
 export * from "./sample";
 export * from "./fast";
