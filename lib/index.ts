@@ -64,6 +64,11 @@ export {
   gpt,
 } from "./gpt";
 export {
+  type MaskedWatcher,
+  maskedAttention,
+  maskedLogits,
+} from "./attention";
+export {
   type Run,
   prepareRun,
   trainingTokens,

@@ -28,6 +28,7 @@ const MIN_FIGURES: Record<string, number> = {
   "chapters/03-value": 4,
   "chapters/04-backward": 4,
   "chapters/05-gpt": 3,
+  "chapters/05a-attention": 7,
   "chapters/06-training": 1,
   "chapters/07-sampling": 4,
   "chapters/08-efficiency": 3,
