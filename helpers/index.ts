@@ -7,7 +7,6 @@ export {
   loadChartEngines,
   renderSvg,
   type ChartOptions,
-  movingAverage,
   type LineSeries,
   type LineChartOptions,
   lineChartSpec,
@@ -29,6 +28,9 @@ export {
   type TableRow,
   htmlTable,
 } from "./charts";
+export {
+  movingAverage,
+} from "./smooth";
 export {
   type DrawOptions,
   toDot,

@@ -73,10 +73,13 @@ export function parseDocs(text: string): string[] {
       );
     }
   }
-  return text
-    .trim()
+  // Python's str.strip, not JavaScript's trim: trim also drops U+FEFF (a
+  // byte-order mark), which Python keeps in the first document.
+  const strip = (s: string): string =>
+    s.replace(/^[^\S\uFEFF]+|[^\S\uFEFF]+$/g, "");
+  return strip(text)
     .split(/\r\n|\r|\n/)
-    .map((line) => line.trim())
+    .map(strip)
     .filter((line) => line.length > 0);
 }
 

@@ -62,6 +62,14 @@ describe("parseDocs and loadDocs", () => {
     ]);
   });
 
+  it("trims as Python's strip does: a byte-order mark stays, U+00A0 and U+3000 go", () => {
+    // Python: [l.strip() for l in s.strip().split("\n") if l.strip()]
+    expect(parseDocs("\ufeffemma\n \u00a0ann\u3000 \n")).toEqual([
+      "\ufeffemma",
+      "ann",
+    ]);
+  });
+
   it("reads a names.txt-like file with vocab 27", () => {
     const file = tempFile(
       "names.txt",

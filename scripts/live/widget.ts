@@ -12,7 +12,7 @@ import {
   type Run,
 } from "../../lib/train";
 import { sampleMany } from "../../lib/sample";
-import { movingAverage } from "../../helpers/charts";
+import { movingAverage } from "../../helpers/smooth";
 
 /** What a finished or running session has produced; also read by the browser tests. */
 export interface LiveState {
