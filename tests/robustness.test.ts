@@ -53,18 +53,24 @@ function cli(argv: string[]): { code: number; out: string; err: string } {
 /** Control characters other than the line feed that ends each printed line. */
 const RAW_CONTROL = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f]/;
 
-// The reading a valid file must get: Python's universal newlines, then trim, split, trim, drop empty.
+// Python's str.isspace, spelled out (JavaScript's \s also holds U+FEFF, and lacks U+001C-U+001F
+// and U+0085).
+const PY_SPACE =
+  "[\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]+";
+const pyStrip = (s: string): string =>
+  s.replace(new RegExp(`^${PY_SPACE}|${PY_SPACE}$`, "g"), "");
+
+// The reading a valid file must get: Python's universal newlines, then strip, split, strip, drop
+// empty.
 function expectedDocs(text: string): string[] {
-  return text
-    .replace(/\r\n?/g, "\n")
-    .trim()
+  return pyStrip(text.replace(/\r\n?/g, "\n"))
     .split("\n")
-    .map((line) => line.trim())
+    .map(pyStrip)
     .filter((line) => line.length > 0);
 }
 
 const REFUSED = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
-// ignoreBOM keeps a byte order mark in the text, as loadDocs does (trimming then drops it)
+// ignoreBOM keeps a byte order mark in the text, as loadDocs and Python do
 const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** What loadDocs must do with these bytes: the documents, or an InputError (null). */
