@@ -183,7 +183,7 @@ export function encodeCheckpoint(ck: Checkpoint): Uint8Array {
   return bytes;
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 17
+// %% ../chapters/10-keeping-a-model.ipynb 19
 /** Throws the InputError describing what is wrong with a file. */
 type Fault = (why: string) => never;
 
@@ -222,7 +222,7 @@ function readHeader(
   return { header: header as Record<string, unknown>, dataStart };
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 19
+// %% ../chapters/10-keeping-a-model.ipynb 21
 interface Span {
   name: string;
   shape: number[];
@@ -292,7 +292,7 @@ function readTensorTable(
   return new Map(spans.map((s) => [s.name, s]));
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 21
+// %% ../chapters/10-keeping-a-model.ipynb 23
 import { InputError } from "./data";
 import { createRandom, parseSeed } from "./random";
 import { defaultConfig, validateConfig } from "./config";
@@ -402,7 +402,7 @@ function readMetadata(
   return { config, chars, step, rng, docs };
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 23
+// %% ../chapters/10-keeping-a-model.ipynb 25
 /**
  * Reads the bytes of a checkpoint file; any problem is one InputError naming
  * `file`.
@@ -467,7 +467,7 @@ export function decodeCheckpoint(bytes: Uint8Array, file = "checkpoint"): Checkp
   return { config, chars, params, adam, step, rng, docs };
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 29
+// %% ../chapters/10-keeping-a-model.ipynb 31
 import { createModel } from "./gpt";
 
 /** A JSON checkpoint of version 1, as a Checkpoint. */
@@ -521,7 +521,7 @@ function fromVersion1(
   };
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 30
+// %% ../chapters/10-keeping-a-model.ipynb 32
 import * as fs from "fs";
 import * as path from "path";
 
@@ -543,7 +543,7 @@ export function saveCheckpoint(file: string, ck: Checkpoint): void {
   }
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 31
+// %% ../chapters/10-keeping-a-model.ipynb 33
 /** Reads a checkpoint (safetensors, or a JSON file of version 1). */
 export function loadCheckpoint(file: string): Checkpoint {
   let bytes: Uint8Array;
@@ -577,7 +577,7 @@ export function loadCheckpoint(file: string): Checkpoint {
   return decodeCheckpoint(bytes, file);
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 37
+// %% ../chapters/10-keeping-a-model.ipynb 39
 import { type Training } from "./train";
 
 /** A checkpoint of a training state (everything copied). */
@@ -593,7 +593,7 @@ export function checkpointOf(t: Training, docs: DocsInfo | null): Checkpoint {
   };
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 38
+// %% ../chapters/10-keeping-a-model.ipynb 40
 import { layoutLeaves, prepareRun, startTraining, valueEngine, type Engine } from "./train";
 
 /**
