@@ -24,7 +24,8 @@ def run(path):
     def on_cell_execute(cell, cell_index):
         current["index"] = cell_index
 
-    client = NotebookClient(nb, kernel_name="tslab", timeout=CELL_TIMEOUT,
+    # startup_timeout: tslab compiles its first cell slowly on a busy machine (60 s is the default).
+    client = NotebookClient(nb, kernel_name="tslab", timeout=CELL_TIMEOUT, startup_timeout=300,
                             resources={"metadata": {"path": os.path.dirname(path) or "."}},
                             on_cell_execute=on_cell_execute)
     try:
