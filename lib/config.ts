@@ -56,6 +56,16 @@ export interface Config {
    * version).
    */
   embed_norm: boolean;
+  /**
+   * Add each block's output to its input (the residual stream); off: the
+   * block's output replaces it (an ablation, chapter 5b).
+   */
+  residual: boolean;
+  /**
+   * rmsnorm at the entrance of each attention and MLP block; off: the blocks
+   * read the stream as it is (an ablation, chapter 5b; see embed_norm).
+   */
+  norm: boolean;
   activation: Activation;
   /**
    * "mean": one backward pass on the mean loss; "per-position": one per
@@ -83,6 +93,8 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   zero_init_out: false,
   tie_weights: false,
   embed_norm: true,
+  residual: true,
+  norm: true,
   activation: "relu",
   backward_mode: "mean",
 } satisfies Config);

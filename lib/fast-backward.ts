@@ -167,6 +167,28 @@ export function rmsnormBackward(
   }
 }
 
+/**
+ * Backward of a block's input (rmsnorm, or the identity when norm is off) at
+ * every position t < n: dx += the gradient through it of dy.
+ */
+export function blockInputBackward(
+  norm: boolean,
+  dx: Float64Array,
+  dy: Float64Array,
+  x: Float64Array,
+  n: number,
+  E: number,
+  ms: Float64Array,
+  scale: Float64Array,
+): void {
+  if (!norm) {
+    for (let j = 0; j < n * E; j++) dx[j] += dy[j];
+    return;
+  }
+  for (let t = 0; t < n; t++)
+    rmsnormBackward(dx, t * E, dy, t * E, x, t * E, E, ms[t], scale[t]);
+}
+
 /** dH = dA through relu (or relu squared), over [0, len). */
 export function activateBackward(
   h: Float64Array,
@@ -201,22 +223,14 @@ export function mlpBackward(
     dA = ws.dA,
     dH = ws.dH,
     h = A.h;
+  const { norm, residual, activation } = model.config;
   linearBackward(dA, false, p.mlp_fc2, A.a, dX, n, ws.dcol);
-  activateBackward(h, dA, dH, n * F, model.config.activation === "relu2");
+  activateBackward(h, dA, dH, n * F, activation === "relu2");
   linearBackward(ws.dXa, false, p.mlp_fc1, A.xb, dH, n, ws.dcol);
-  dXmid.set(dX.subarray(0, n * E)); // the residual path
-  for (let t = 0; t < n; t++)
-    rmsnormBackward(
-      dXmid,
-      t * E,
-      ws.dXa,
-      t * E,
-      A.xmid,
-      t * E,
-      E,
-      A.msB[t],
-      A.scaleB[t],
-    );
+  if (residual)
+    dXmid.set(dX.subarray(0, n * E)); // the residual path
+  else dXmid.fill(0, 0, n * E);
+  blockInputBackward(norm, dXmid, ws.dXa, A.xmid, n, E, A.msB, A.scaleB);
 }
 
 // %% ../chapters/08-efficiency.ipynb 26
@@ -292,24 +306,16 @@ export function attentionBackward(
     A = ws.layers[l];
   const dX = ws.dX,
     dXa = ws.dXa;
-  dX.set(ws.dXmid.subarray(0, n * E)); // the residual path
+  const { norm, residual } = model.config;
+  if (residual)
+    dX.set(ws.dXmid.subarray(0, n * E)); // the residual path
+  else dX.fill(0, 0, n * E);
   linearBackward(ws.dAtt, false, p.attn_wo, A.att, ws.dXmid, n, ws.dcol);
   attendHeadsBackward(A, ws, n, E, H, T);
   linearBackward(dXa, false, p.attn_wq, A.xa, ws.dQ, n, ws.dcol);
   linearBackward(dXa, true, p.attn_wk, A.xa, ws.dK, n, ws.dcol);
   linearBackward(dXa, true, p.attn_wv, A.xa, ws.dV, n, ws.dcol);
-  for (let t = 0; t < n; t++)
-    rmsnormBackward(
-      dX,
-      t * E,
-      dXa,
-      t * E,
-      ws.stream[l],
-      t * E,
-      E,
-      A.msA[t],
-      A.scaleA[t],
-    );
+  blockInputBackward(norm, dX, dXa, ws.stream[l], n, E, A.msA, A.scaleA);
 }
 
 // %% ../chapters/08-efficiency.ipynb 28

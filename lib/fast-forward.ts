@@ -165,13 +165,15 @@ export function attentionForward(
   const p = model.layers[l],
     A = ws.layers[l],
     xin = ws.stream[l];
-  rmsnormInto(A.xa, xin, o, E, A.msA, A.scaleA, t);
+  const { norm, residual } = model.config;
+  if (norm) rmsnormInto(A.xa, xin, o, E, A.msA, A.scaleA, t);
+  else A.xa.set(xin.subarray(o, o + E), o);
   linearInto(A.q, o, p.attn_wq.data, E, E, A.xa, o);
   linearInto(A.k, o, p.attn_wk.data, E, E, A.xa, o);
   linearInto(A.v, o, p.attn_wv.data, E, E, A.xa, o);
   attendHeads(A, t, E, H, T);
   linearInto(A.xmid, o, p.attn_wo.data, E, E, A.att, o);
-  addInto(A.xmid, A.xmid, xin, o, E);
+  if (residual) addInto(A.xmid, A.xmid, xin, o, E);
 }
 
 /** a = relu(h), or relu(h) ** 2, over [from, to). */
@@ -209,11 +211,13 @@ export function mlpForward(
   const p = model.layers[l],
     A = ws.layers[l],
     out = ws.stream[l + 1];
-  rmsnormInto(A.xb, A.xmid, o, E, A.msB, A.scaleB, t);
+  const { norm, residual, activation } = model.config;
+  if (norm) rmsnormInto(A.xb, A.xmid, o, E, A.msB, A.scaleB, t);
+  else A.xb.set(A.xmid.subarray(o, o + E), o);
   linearInto(A.h, of, p.mlp_fc1.data, F, E, A.xb, o);
-  activate(A.h, A.a, of, of + F, model.config.activation === "relu2");
+  activate(A.h, A.a, of, of + F, activation === "relu2");
   linearInto(out, o, p.mlp_fc2.data, E, F, A.a, of);
-  addInto(out, out, A.xmid, o, E);
+  if (residual) addInto(out, out, A.xmid, o, E);
 }
 
 /** logits of position t = lm_head x (wte x when the weights are tied). */

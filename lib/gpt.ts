@@ -242,6 +242,128 @@ export type AttentionWatcher = (
 ) => void;
 
 /**
+ * The first vector of the residual stream: wte[token] + wpe[pos], then rmsnorm
+ * (unless embed_norm is off).
+ */
+export function embed(
+  model: Model,
+  token: number,
+  pos: number,
+  literal: boolean,
+): Value[] {
+  const tokRow = model.wte[token];
+  if (tokRow === undefined)
+    throw new RangeError(
+      `token ${token} is outside the vocabulary of ${model.vocabSize}`,
+    );
+  const posRow = model.wpe[pos % model.config.block_size];
+  const x = tokRow.map((t, i) => t.add(posRow[i]));
+  return model.config.embed_norm ? rmsnorm(x, literal) : x;
+}
+
+// %% ../chapters/05-gpt.ipynb 30
+/** A block's input as the block reads it: rmsnorm(x), or x when norm is off. */
+export function blockInput(x: Value[], config: Config, literal: boolean): Value[] {
+  return config.norm ? rmsnorm(x, literal) : x;
+}
+
+/** f + x (the residual add), or f alone when residual is off. */
+export function addResidual(f: Value[], x: readonly Value[], config: Config): Value[] {
+  return config.residual ? f.map((fi, i) => fi.add(x[i])) : f;
+}
+
+// %% ../chapters/05-gpt.ipynb 32
+/**
+ * Every head of layer li for query q over the cached keys and values:
+ * softmax(q_h . k_h / sqrt(head_dim)) times v_h, heads side by side.
+ */
+export function multiHeadAttention(
+  q: readonly Value[],
+  keys: readonly Value[][],
+  values: readonly Value[][],
+  config: Config,
+  li: number,
+  literal: boolean,
+  watch?: AttentionWatcher,
+): Value[] {
+  const headDim = config.n_embd / config.n_head;
+  // Python divides by head_dim ** 0.5, that is, multiplies by its power -1.
+  const scale = new Value(1 / Math.sqrt(headDim));
+  const T = keys.length;
+  const out = new Array<Value>(config.n_embd);
+  for (let h = 0; h < config.n_head; h++) {
+    const hs = h * headDim;
+    const scores = new Array<Value>(T);
+    for (let t = 0; t < T; t++)
+      scores[t] = dot(q, hs, keys[t], hs, headDim, literal).mul(scale);
+    const weights = softmax(scores, literal);
+    if (watch)
+      watch(
+        li,
+        h,
+        weights.map((p) => p.data),
+      );
+    const column = new Array<Value>(T);
+    for (let j = 0; j < headDim; j++) {
+      for (let t = 0; t < T; t++) column[t] = values[t][hs + j];
+      // sum_t w_t * v_t[j]
+      out[hs + j] = dot(weights, 0, column, 0, T, literal);
+    }
+  }
+  return out;
+}
+
+/**
+ * Layer li's attention block: x + attn_wo(heads(rmsnorm(x))); appends this
+ * position's key and value to the layer's caches.
+ */
+export function attentionBlock(
+  model: Model,
+  li: number,
+  x: Value[],
+  keys: KVCache,
+  values: KVCache,
+  literal: boolean,
+  watch?: AttentionWatcher,
+): Value[] {
+  const w = model.layers[li];
+  const xin = blockInput(x, model.config, literal);
+  const q = linear(xin, w.attn_wq, literal);
+  keys[li].push(linear(xin, w.attn_wk, literal));
+  values[li].push(linear(xin, w.attn_wv, literal));
+  const heads = multiHeadAttention(
+    q,
+    keys[li],
+    values[li],
+    model.config,
+    li,
+    literal,
+    watch,
+  );
+  return addResidual(linear(heads, w.attn_wo, literal), x, model.config);
+}
+
+// %% ../chapters/05-gpt.ipynb 34
+/** Layer li's MLP block: x + mlp_fc2(act(mlp_fc1(rmsnorm(x)))). */
+export function mlpBlock(
+  model: Model,
+  li: number,
+  x: Value[],
+  literal: boolean,
+): Value[] {
+  const w = model.layers[li];
+  const h = linear(blockInput(x, model.config, literal), w.mlp_fc1, literal);
+  const relu2 = model.config.activation === "relu2";
+  const a = h.map((z) => (relu2 ? z.relu().pow(2) : z.relu()));
+  return addResidual(linear(a, w.mlp_fc2, literal), x, model.config);
+}
+
+/** One logit per vocabulary token: lm_head x (wte x when tied). */
+export function outputHead(model: Model, x: Value[], literal: boolean): Value[] {
+  return linear(x, model.lm_head, literal);
+}
+
+/**
  * The logits (one per vocabulary token) for `token` at position `pos`,
  * appending this position's keys and values to the caches.
  */
@@ -253,69 +375,12 @@ export function gpt(
   values: KVCache,
   watch?: AttentionWatcher,
 ): Value[] {
-  const { config } = model;
-  const e = config.n_embd;
-  const headDim = e / config.n_head;
   // see "One node for a whole sum"
-  const literal = config.backward_mode === "per-position";
-  const tokRow = model.wte[token];
-  if (tokRow === undefined)
-    throw new RangeError(
-      `token ${token} is outside the vocabulary of ${model.vocabSize}`,
-    );
-  const posRow = model.wpe[pos % config.block_size];
-  let x = new Array<Value>(e);
-  for (let i = 0; i < e; i++) x[i] = tokRow[i].add(posRow[i]);
-  if (config.embed_norm) x = rmsnorm(x, literal);
-  // Python divides by head_dim ** 0.5, that is, multiplies by its power -1.
-  const attnScale = new Value(1 / Math.sqrt(headDim));
-  for (let li = 0; li < config.n_layer; li++) {
-    const w = model.layers[li];
-    // Attention block.
-    let residual = x;
-    x = rmsnorm(x, literal);
-    const q = linear(x, w.attn_wq, literal);
-    const k = linear(x, w.attn_wk, literal);
-    const v = linear(x, w.attn_wv, literal);
-    const layerKeys = keys[li];
-    const layerValues = values[li];
-    layerKeys.push(k);
-    layerValues.push(v);
-    const T = layerKeys.length;
-    const xAttn = new Array<Value>(e);
-    for (let h = 0; h < config.n_head; h++) {
-      const hs = h * headDim;
-      const scores = new Array<Value>(T);
-      for (let t = 0; t < T; t++)
-        scores[t] = dot(q, hs, layerKeys[t], hs, headDim, literal).mul(
-          attnScale,
-        );
-      const weights = softmax(scores, literal);
-      if (watch)
-        watch(
-          li,
-          h,
-          weights.map((p) => p.data),
-        );
-      const column = new Array<Value>(T);
-      for (let j = 0; j < headDim; j++) {
-        for (let t = 0; t < T; t++) column[t] = layerValues[t][hs + j];
-        // sum_t w_t * v_t[j]
-        xAttn[hs + j] = dot(weights, 0, column, 0, T, literal);
-      }
-    }
-    x = linear(xAttn, w.attn_wo, literal);
-    for (let i = 0; i < e; i++) x[i] = x[i].add(residual[i]);
-    // MLP block.
-    residual = x;
-    x = rmsnorm(x, literal);
-    x = linear(x, w.mlp_fc1, literal);
-    for (let i = 0; i < x.length; i++) {
-      const r = x[i].relu();
-      x[i] = config.activation === "relu2" ? r.pow(2) : r;
-    }
-    x = linear(x, w.mlp_fc2, literal);
-    for (let i = 0; i < e; i++) x[i] = x[i].add(residual[i]);
+  const literal = model.config.backward_mode === "per-position";
+  let x = embed(model, token, pos, literal);
+  for (let li = 0; li < model.config.n_layer; li++) {
+    x = attentionBlock(model, li, x, keys, values, literal, watch);
+    x = mlpBlock(model, li, x, literal);
   }
-  return linear(x, model.lm_head, literal);
+  return outputHead(model, x, literal);
 }

@@ -61,6 +61,13 @@ export {
   type KVCache,
   emptyCache,
   type AttentionWatcher,
+  embed,
+  blockInput,
+  addResidual,
+  multiHeadAttention,
+  attentionBlock,
+  mlpBlock,
+  outputHead,
   gpt,
 } from "./gpt";
 export {

@@ -50,6 +50,14 @@ const FIELD_HELP: Record<keyof Config, FieldHelp> = {
     what: "bos: one BOS token; bos-eos: BOS=0, EOS=1",
   },
   embed_norm: { group: "model", what: "rmsnorm right after the embeddings" },
+  residual: {
+    group: "model",
+    what: "add each block's output to its input (off: an ablation)",
+  },
+  norm: {
+    group: "model",
+    what: "rmsnorm at the entrance of each block (off: an ablation)",
+  },
   activation: {
     group: "model",
     what: "MLP activation: relu, or relu2 = relu(x)^2",
