@@ -22,7 +22,13 @@ import {
   rmsnorm,
   softmax,
   validateConfig,
+  embed,
+  attentionBlock,
+  mlpBlock,
+  outputHead,
   type Config,
+  type Matrix,
+  type Model,
 } from "microgpt";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -57,6 +63,8 @@ describe("configuration", () => {
       zero_init_out: false,
       tie_weights: false,
       embed_norm: true,
+      residual: true,
+      norm: true,
       activation: "relu",
       backward_mode: "mean",
     });
@@ -313,6 +321,112 @@ describe("gpt", () => {
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     }
     expect(keys.length).toBe(2);
+  });
+});
+
+/**
+ * The model's logits for ids, written again with plain numbers and the plainest
+ * loops (no cache object, no fused sums), as a check on gpt's seams and switches.
+ */
+function plainLogits(model: Model, ids: readonly number[]): number[][] {
+  const c = model.config;
+  const num = (m: Matrix): number[][] => m.map((r) => r.map((v) => v.data));
+  const mul = (w: number[][], x: number[]): number[] =>
+    w.map((row) => row.reduce((s, wj, j) => s + wj * x[j], 0));
+  const norm = (x: number[]): number[] => {
+    const ms = x.reduce((s, v) => s + v * v, 0) / x.length;
+    return x.map((v) => v / Math.sqrt(ms + 1e-5));
+  };
+  const hd = c.n_embd / c.n_head;
+  const keys: number[][][] = model.layers.map(() => []);
+  const vals: number[][][] = model.layers.map(() => []);
+  return ids.map((id, pos) => {
+    let x = num(model.wte)[id].map((v, i) => v + num(model.wpe)[pos][i]);
+    if (c.embed_norm) x = norm(x);
+    model.layers.forEach((w, l) => {
+      const xin = c.norm ? norm(x) : x;
+      const q = mul(num(w.attn_wq), xin);
+      keys[l].push(mul(num(w.attn_wk), xin));
+      vals[l].push(mul(num(w.attn_wv), xin));
+      const att: number[] = [];
+      for (let h = 0; h < c.n_head; h++) {
+        const sl = (v: number[]) => v.slice(h * hd, (h + 1) * hd);
+        const z = keys[l].map(
+          (k) =>
+            sl(k).reduce((s, kj, j) => s + kj * sl(q)[j], 0) / Math.sqrt(hd),
+        );
+        const e = z.map((v) => Math.exp(v - Math.max(...z)));
+        const p = e.map((v) => v / e.reduce((a, b) => a + b, 0));
+        for (let j = 0; j < hd; j++)
+          att.push(vals[l].reduce((s, v, t) => s + p[t] * sl(v)[j], 0));
+      }
+      const a = mul(num(w.attn_wo), att);
+      x = c.residual ? a.map((v, i) => v + x[i]) : a;
+      const hid = mul(num(w.mlp_fc1), c.norm ? norm(x) : x).map((v) =>
+        Math.max(v, 0),
+      );
+      const m = mul(num(w.mlp_fc2), hid);
+      x = c.residual ? m.map((v, i) => v + x[i]) : m;
+    });
+    return mul(num(model.lm_head), x);
+  });
+}
+
+describe("the blocks and the ablation switches", () => {
+  const ids = [tok.bos, 4, 12, 12, 0];
+  for (const off of [
+    {},
+    { residual: false },
+    { norm: false },
+    { residual: false, norm: false },
+    { residual: false, norm: false, embed_norm: false },
+  ]) {
+    it(`gpt equals a plain-number forward pass (2 layers, ${JSON.stringify(off)})`, () => {
+      const config = makeConfig({ n_layer: 2, ...off });
+      const model = createModel(config, tok.vocabSize, createRandom(5));
+      const { keys, values } = emptyCache(config);
+      const got = ids.map((id, pos) =>
+        gpt(model, id, pos, keys, values).map((v) => v.data),
+      );
+      const want = plainLogits(model, ids);
+      got
+        .flat()
+        .forEach((g, i) =>
+          expect(Math.abs(g - want.flat()[i])).toBeLessThan(1e-12),
+        );
+    });
+  }
+
+  it("gpt is embed, then attentionBlock and mlpBlock per layer, then outputHead", () => {
+    const config = makeConfig({ n_layer: 2 });
+    const model = createModel(config, tok.vocabSize, createRandom(6));
+    const a = emptyCache(config);
+    const b = emptyCache(config);
+    for (const [pos, id] of ids.entries()) {
+      let x = embed(model, id, pos, false);
+      for (let l = 0; l < 2; l++) {
+        x = attentionBlock(model, l, x, a.keys, a.values, false);
+        x = mlpBlock(model, l, x, false);
+      }
+      const parts = outputHead(model, x, false).map((v) => v.data);
+      const whole = gpt(model, id, pos, b.keys, b.values).map((v) => v.data);
+      expect(parts).toEqual(whole);
+    }
+  });
+
+  it("each switch changes the model's output, and neither changes its parameters", () => {
+    const logits = (off: Partial<Config>) => {
+      const config = makeConfig({ n_layer: 2, ...off });
+      const model = createModel(config, tok.vocabSize, createRandom(5));
+      const { keys, values } = emptyCache(config);
+      return [model.params.length, gpt(model, 3, 0, keys, values)[0].data];
+    };
+    const [n, base] = logits({});
+    for (const off of [{ residual: false }, { norm: false }]) {
+      const [m, l] = logits(off);
+      expect(m).toBe(n);
+      expect(Math.abs(l - base)).toBeGreaterThan(1e-6);
+    }
   });
 });
 

@@ -123,6 +123,31 @@ describe("round trip", () => {
   });
 });
 
+describe("the ablation switches (chapter 5b)", () => {
+  it("round-trip, and a checkpoint written before them loads with both on", () => {
+    const off = makeConfig({ num_steps: 2, residual: false, norm: false });
+    const ck = checkpointOf(trained(off, 1), null);
+    const back = decodeCheckpoint(encodeCheckpoint(ck));
+    expect([back.config.residual, back.config.norm]).toEqual([false, false]);
+    // The same file as an older version wrote it: no residual, no norm.
+    const old = withHeader(bytes10, (h) => {
+      const c = JSON.parse(String(h.__metadata__.config)) as Record<
+        string,
+        unknown
+      >;
+      delete c.residual;
+      delete c.norm;
+      h.__metadata__.config = JSON.stringify(c);
+    });
+    expect(header(old).json.__metadata__.config).not.toMatch(
+      /"residual"|"norm"/,
+    );
+    const loaded = decodeCheckpoint(old);
+    expect([loaded.config.residual, loaded.config.norm]).toEqual([true, true]);
+    exactly(loaded.params, ck10.params);
+  });
+});
+
 describe("the file", () => {
   const { length, json } = header(bytes10);
 

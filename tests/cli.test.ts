@@ -277,6 +277,13 @@ describe("flags derived from the configuration", () => {
     expect(overrides("--no-embed-norm")).toEqual({ embed_norm: false });
   });
 
+  it("--no-residual --no-norm switch off both ablation switches (chapter 5b)", () => {
+    expect(overrides("--no-residual", "--no-norm")).toEqual({
+      residual: false,
+      norm: false,
+    });
+  });
+
   for (const field of fields.filter(
     (f) => typeof defaultConfig[f] === "boolean",
   )) {
