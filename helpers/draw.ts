@@ -88,13 +88,13 @@ function loadViz() {
 let vizInstance: ReturnType<typeof loadViz> | undefined;
 
 // %% ../chapters/03-value.ipynb 31
-/** The graph that produced root, drawn by Graphviz as an SVG picture. */
-export async function drawDot(
-  root: Value,
-  options: DrawOptions = {},
-): Promise<string> {
+/** A graph in the DOT language, drawn by Graphviz as an SVG picture. */
+export async function renderDot(dot: string): Promise<string> {
   vizInstance ??= loadViz();
-  return (await vizInstance).renderString(toDot(root, options), {
-    format: "svg",
-  });
+  return (await vizInstance).renderString(dot, { format: "svg" });
+}
+
+/** The graph that produced root, drawn by Graphviz as an SVG picture. */
+export function drawDot(root: Value, options: DrawOptions = {}): Promise<string> {
+  return renderDot(toDot(root, options));
 }

@@ -34,11 +34,19 @@ export {
 export {
   type DrawOptions,
   toDot,
+  renderDot,
   drawDot,
 } from "./draw";
 export {
   attentionWeights,
 } from "./attention";
+export {
+  PARAM,
+  NORM,
+  ADD,
+  modelDot,
+  modelDiagram,
+} from "./diagram";
 export {
   type FastStepProfile,
   profileFast,

@@ -256,7 +256,12 @@ export function embed(
     throw new RangeError(
       `token ${token} is outside the vocabulary of ${model.vocabSize}`,
     );
-  const posRow = model.wpe[pos % model.config.block_size];
+  const posRow = model.wpe[pos];
+  if (posRow === undefined)
+    throw new RangeError(
+      `position ${pos} is outside the position table ` +
+        `(block_size ${model.config.block_size})`,
+    );
   const x = tokRow.map((t, i) => t.add(posRow[i]));
   return model.config.embed_norm ? rmsnorm(x, literal) : x;
 }
