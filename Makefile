@@ -119,6 +119,8 @@ book: $(BUILT) $(KERNEL)
 	@mkdir -p book/_build/live/mathjax/output/chtml/fonts
 	@cp node_modules/mathjax/es5/tex-chtml.js book/_build/live/mathjax/
 	@cp -r node_modules/mathjax/es5/output/chtml/fonts/woff-v2 book/_build/live/mathjax/output/chtml/fonts/
+	@# The map page's picture of the model, drawn from the code (chapter 5b's modelDiagram).
+	node scripts/model-diagram.mjs chapters/generated/model.svg
 	$(VENV)/bin/jupyter-book build . --all --path-output book --warningiserror --nitpick --keep-going
 	@echo "The book is at book/_build/html/index.html"
 

@@ -314,13 +314,16 @@ describe("gpt", () => {
     });
     const model = createModel(config, 5, createRandom(3));
     const { keys, values } = emptyCache(config);
-    for (let pos = 0; pos < 3; pos++) {
+    for (let pos = 0; pos < 2; pos++) {
       const p = softmax(gpt(model, pos % 5, pos, keys, values)).map(
         (v) => v.data,
       );
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     }
     expect(keys.length).toBe(2);
+    // No row for position 2: a RangeError, not a silent wrap to row 0.
+    expect(() => gpt(model, 0, 2, keys, values)).toThrow(RangeError);
+    expect(() => gpt(model, 0, 2, keys, values)).toThrow(/block_size 2/);
   });
 });
 
