@@ -29,11 +29,22 @@ export interface Config {
    */
   block_size: number;
   num_steps: number;
+  /**
+   * Hold out the last val_docs of the shuffled documents: never trained on,
+   * for measuring held-out loss (chapter 11). 0: train on all.
+   */
+  val_docs: number;
+  /** The command line reports the held-out loss every eval_every steps. */
+  eval_every: number;
   /** Start of the learning rate, which decays linearly to 0. */
   learning_rate: number;
+  /** Steps over which the learning rate ramps up from lr/warmup_steps. */
+  warmup_steps: number;
   beta1: number;
   beta2: number;
   eps_adam: number;
+  /** Decoupled weight decay (AdamW): each step also takes lr * this * w. */
+  weight_decay: number;
   /** Standard deviation of the initial weights. */
   init_std: number;
   temperature: number;
@@ -81,10 +92,14 @@ export const defaultConfig: Readonly<Config> = Object.freeze({
   n_layer: 1,
   block_size: 16,
   num_steps: 1000,
+  val_docs: 0,
+  eval_every: 0,
   learning_rate: 0.01,
+  warmup_steps: 0,
   beta1: 0.85,
   beta2: 0.99,
   eps_adam: 1e-8,
+  weight_decay: 0,
   init_std: 0.08,
   temperature: 0.5,
   num_samples: 20,
@@ -206,6 +221,15 @@ export function validateConfig(c: Config): Config {
   count("block_size", 1);
   count("num_steps", 0); // no steps: samples from the initial weights
   count("num_samples", 0);
+  count("val_docs", 0);
+  count("eval_every", 0);
+  count("warmup_steps", 0);
+  if (c.eval_every > 0 && c.val_docs === 0)
+    problem(
+      `eval_every (${c.eval_every}) needs held-out documents: set val_docs`,
+      "eval_every",
+      "val_docs",
+    );
   if (c.n_embd % c.n_head !== 0)
     problem(
       `n_embd (${c.n_embd}) must be divisible by n_head (${c.n_head})`,
@@ -216,6 +240,7 @@ export function validateConfig(c: Config): Config {
   real("beta1", (v) => v >= 0 && v < 1, "at least 0 and below 1");
   real("beta2", (v) => v >= 0 && v < 1, "at least 0 and below 1");
   real("eps_adam", (v) => v > 0, "greater than 0");
+  real("weight_decay", (v) => v >= 0, "at least 0");
   real("init_std", (v) => v >= 0, "at least 0");
   real("temperature", (v) => v > 0, "greater than 0");
   for (const name of Object.keys(defaultConfig) as (keyof Config)[]) {

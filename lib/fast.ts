@@ -20,6 +20,7 @@ function lossAndGradN(
   ws: Workspace,
   tokens: readonly number[],
   n: number,
+  backprop: boolean,
 ): number {
   const V = model.vocabSize;
   let sum = 0;
@@ -27,12 +28,14 @@ function lossAndGradN(
     forwardPosition(model, ws, tokens[t], t);
     sum += crossEntropyForward(ws, V, t, tokens[t + 1]);
   }
-  headBackward(model, ws, tokens, n);
-  for (let l = model.layers.length - 1; l >= 0; l--) {
-    mlpBackward(model, ws, l, n);
-    attentionBackward(model, ws, l, n);
+  if (backprop) {
+    headBackward(model, ws, tokens, n);
+    for (let l = model.layers.length - 1; l >= 0; l--) {
+      mlpBackward(model, ws, l, n);
+      attentionBackward(model, ws, l, n);
+    }
+    embedBackward(model, ws, tokens, n);
   }
-  embedBackward(model, ws, tokens, n);
   return sum * (1 / n);
 }
 
@@ -43,9 +46,13 @@ import { positionCount } from "./train";
 /**
  * The loss of one document's tokens (as trainingTokens gives them) and its
  * gradient, added into every matrix's grad: what lossAndGrads does in the Value
- * engine with backward_mode "mean".
+ * engine with backward_mode "mean". With backprop false, the loss alone.
  */
-export function fastLossAndGrad(model: FastModel, tokens: readonly number[]): number {
+export function fastLossAndGrad(
+  model: FastModel,
+  tokens: readonly number[],
+  backprop = true,
+): number {
   if (tokens.length < 2)
     throw new InputError("a document needs at least one position to train on");
   const n = positionCount(tokens, model.config);
@@ -53,7 +60,7 @@ export function fastLossAndGrad(model: FastModel, tokens: readonly number[]): nu
     throw new InputError(
       `${n} positions do not fit in block_size ${model.config.block_size}`,
     );
-  return lossAndGradN(model, workspaceOf(model), tokens, n);
+  return lossAndGradN(model, workspaceOf(model), tokens, n, backprop);
 }
 
 // %% ../chapters/08-efficiency.ipynb 38
@@ -83,6 +90,7 @@ export function fastEngine(model: Model): Engine {
     grad: fast.grad,
     tensors: fast.tensors,
     lossAndGrads: (tokens) => fastLossAndGrad(fast, tokens),
+    loss: (tokens) => fastLossAndGrad(fast, tokens, false),
     decoder: () => ({
       logits(token, pos) {
         forwardPosition(fast, ws, token, pos);

@@ -102,6 +102,7 @@ export {
   type StepListener,
   trainFrom,
   train,
+  evaluate,
 } from "./train";
 export {
   temperatureProbs,

@@ -3,31 +3,47 @@
 // %% ../chapters/06-training.ipynb 3
 import { InputError, buildTokenizer, encodeDoc, type Tokenizer } from "./data";
 import { createRandom, type Random } from "./random";
+import { ConfigError, type Config } from "./config";
 import { createModel, type Model } from "./gpt";
-import { type Config } from "./config";
 
 /** Everything a training run starts from. */
 export interface Run {
   readonly config: Config;
   readonly rng: Random;
-  /** The documents, shuffled. */
+  /** The documents trained on, shuffled. */
   readonly docs: readonly string[];
+  /** The last config.val_docs of the shuffled documents, never trained on. */
+  readonly valDocs: readonly string[];
   readonly tok: Tokenizer;
   readonly model: Model;
 }
 
 /**
- * Seeds, shuffles a copy of the documents, builds the tokenizer and draws the
- * initial weights.
+ * Seeds, shuffles a copy of the documents, builds the tokenizer (on all of
+ * them) and draws the initial weights; holds out the last val_docs.
  */
 export function prepareRun(docs: readonly string[], config: Config): Run {
   if (docs.length === 0) throw new InputError("no documents to train on");
+  if (config.val_docs >= docs.length)
+    throw new ConfigError(
+      `val_docs (${config.val_docs}) must leave documents to train on: ` +
+        `there are ${docs.length}`,
+      ["val_docs"],
+    );
   const rng = createRandom(config.seed);
   const shuffled = [...docs];
   rng.shuffle(shuffled);
   const tok = buildTokenizer(shuffled, config.special_tokens);
   const model = createModel(config, tok.vocabSize, rng);
-  return { config, rng, docs: shuffled, tok, model };
+  const cut = shuffled.length - config.val_docs;
+  return {
+    config,
+    rng,
+    docs: shuffled.slice(0, cut),
+    valDocs: shuffled.slice(cut),
+    tok,
+    model,
+  };
 }
 
 // %% ../chapters/06-training.ipynb 6
@@ -84,13 +100,17 @@ import { backward } from "./backward";
 
 /**
  * Forward and backward on one document; the parameters' grads are filled in.
- * Returns the loss.
+ * Returns the loss. With backprop false, forward only: the same loss, no grads.
  */
-export function lossAndGrads(model: Model, tokens: readonly number[]): number {
+export function lossAndGrads(
+  model: Model,
+  tokens: readonly number[],
+  backprop = true,
+): number {
   const { config } = model;
   if (config.backward_mode === "mean") {
     const loss = meanLossGraph(model, tokens);
-    backward(loss);
+    if (backprop) backward(loss);
     return loss.data;
   }
   const n = positionCount(tokens, config);
@@ -103,7 +123,7 @@ export function lossAndGrads(model: Model, tokens: readonly number[]): number {
       .log()
       .neg()
       .mul(1 / n);
-    backward(lossT, { resendHeld: true });
+    if (backprop) backward(lossT, { resendHeld: true });
     reported += lossT.data;
   }
   return reported;
@@ -195,6 +215,8 @@ export interface Engine extends Parameters {
    * them): adds the gradients into `grad`, returns the loss.
    */
   lossAndGrads(tokens: readonly number[]): number;
+  /** The same loss, forward only: `grad` is left alone. */
+  loss(tokens: readonly number[]): number;
   /** A fresh key/value cache, to read one sequence. */
   decoder(): Decoder;
 }
@@ -227,6 +249,10 @@ export function valueEngine(model: Model): Engine {
       }
       return loss;
     },
+    loss(tokens) {
+      loadLeaves();
+      return lossAndGrads(model, tokens, false);
+    },
     decoder() {
       loadLeaves();
       const { keys, values } = emptyCache(config);
@@ -249,14 +275,21 @@ export function createAdam(paramCount: number): AdamState {
   return { m: new Float64Array(paramCount), v: new Float64Array(paramCount) };
 }
 
-/** The learning rate of step `step` (0-based): linear decay to 0. */
+/**
+ * The learning rate of step `step` (0-based): linear decay to 0, times a linear
+ * ramp over the first warmup_steps steps (if any).
+ */
 export function learningRate(step: number, config: Config): number {
-  return config.learning_rate * (1 - step / config.num_steps);
+  const decayed = config.learning_rate * (1 - step / config.num_steps);
+  const { warmup_steps } = config;
+  return warmup_steps > 0
+    ? decayed * Math.min(1, (step + 1) / warmup_steps)
+    : decayed;
 }
 
 /**
- * One Adam update of every parameter at step `step` (0-based); resets every
- * grad to 0.
+ * One Adam update of every parameter at step `step` (0-based), with decoupled
+ * weight decay (AdamW) if config.weight_decay > 0; resets every grad to 0.
  */
 export function adamStep(
   data: Float64Array,
@@ -267,6 +300,9 @@ export function adamStep(
 ): void {
   const { beta1, beta2, eps_adam } = config;
   const lr = learningRate(step, config);
+  // AdamW: the pull towards 0 is added to the step, not to the gradient, so
+  // Adam's scaling by sqrt(vHat) does not touch it.
+  const decay = lr * config.weight_decay;
   const c1 = 1 - beta1 ** (step + 1);
   const c2 = 1 - beta2 ** (step + 1);
   const k1 = 1 - beta1;
@@ -280,7 +316,8 @@ export function adamStep(
     v[i] = vi;
     const mHat = mi / c1;
     const vHat = vi / c2;
-    data[i] -= (lr * mHat) / (Math.sqrt(vHat) + eps_adam);
+    const adam = (lr * mHat) / (Math.sqrt(vHat) + eps_adam);
+    data[i] -= decay === 0 ? adam : adam + decay * data[i];
     grad[i] = 0;
   }
 }
@@ -367,4 +404,21 @@ export function train(
   engine: Engine = valueEngine(run.model),
 ): number[] {
   return trainFrom(startTraining(run, engine), onStep);
+}
+
+// %% ../chapters/06-training.ipynb 33
+/**
+ * The mean over the documents of each one's loss (the number a training step
+ * reports), forward only: weights and gradients are left alone.
+ */
+export function evaluate(
+  engine: Engine,
+  tok: Tokenizer,
+  docs: readonly string[],
+  config: Config = engine.config,
+): number {
+  if (docs.length === 0) throw new InputError("no documents to evaluate on");
+  let sum = 0;
+  for (const doc of docs) sum += engine.loss(trainingTokens(tok, doc, config));
+  return sum / docs.length;
 }

@@ -657,3 +657,47 @@ describe("Python reads a checkpoint written by the CLI", () => {
     );
   });
 });
+
+describe("the experiment options (chapter 11)", () => {
+  const options = makeConfig({
+    num_steps: 30,
+    val_docs: 100,
+    eval_every: 5,
+    warmup_steps: 7,
+    weight_decay: 0.25,
+  });
+
+  it("round-trip, and a resumed run trains as the one never stopped", () => {
+    const whole = trained(options, 30, "fast");
+    const t = trained(options, 12, "fast");
+    const back = decodeCheckpoint(
+      encodeCheckpoint(checkpointOf(t, fingerprintDocs(corpus))),
+    );
+    expect(back.config).toEqual(options);
+    const resumed = resumeTraining(back, corpus, (m) =>
+      createEngine("fast", m),
+    );
+    expect(resumed.run.valDocs).toEqual(whole.run.valDocs);
+    trainFrom(resumed);
+    exactly(resumed.engine.data, whole.engine.data);
+  });
+
+  it("default to off in a checkpoint written before they existed", () => {
+    const old = withHeader(bytes10, (h) => {
+      const meta = h.__metadata__ as Record<string, string>;
+      const c = JSON.parse(meta.config) as Record<string, unknown>;
+      for (const k of [
+        "val_docs",
+        "eval_every",
+        "warmup_steps",
+        "weight_decay",
+      ])
+        delete c[k];
+      meta.config = JSON.stringify(c);
+    });
+    expect(header(old).json.__metadata__.config).not.toMatch(/val_docs/);
+    const back = decodeCheckpoint(old);
+    expect(back.config).toEqual(ck10.config);
+    expect(back.config.weight_decay).toBe(0);
+  });
+});

@@ -816,3 +816,86 @@ describe("stop and resume", () => {
     );
   });
 });
+
+describe("held-out loss, warm-up and weight decay", () => {
+  const argv = [
+    "train",
+    "--steps",
+    "25",
+    "--samples",
+    "2",
+    "--val-docs",
+    "100",
+  ];
+  const records = (out: string) =>
+    out
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, number | string>);
+
+  it("--eval-every reports val_loss lines every K steps and at the last step", () => {
+    const r = cli([
+      ...argv,
+      "--eval-every",
+      "10",
+      "--jsonl",
+      "--engine",
+      "fast",
+    ]);
+    expect(r.code).toBe(0);
+    const lines = records(r.out);
+    expect(lines[0]).toMatchObject({ docs: 8303, val_docs: 100 });
+    const vals = lines.filter((o) => o.val_loss !== undefined);
+    expect(vals.map((o) => o.step)).toEqual([10, 20, 25]);
+    expect(lines.filter((o) => o.loss !== undefined)).toHaveLength(25);
+  });
+
+  it("and a column in the text output", () => {
+    const r = cli([...argv, "--eval-every", "10"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^held-out docs: 100$/m);
+    const marked = r.out.split("\n").filter((l) => l.includes("| val loss"));
+    expect(marked).toHaveLength(3);
+    expect(marked[0]).toMatch(
+      /^step   10 \/   25 \| loss \d\.\d{4} \| val loss \d\.\d{4}$/,
+    );
+  });
+
+  it("the engines agree to 1e-9 with every option on", () => {
+    const all = [
+      ...argv,
+      "--eval-every",
+      "5",
+      "--warmup-steps",
+      "10",
+      "--weight-decay",
+      "0.5",
+      "--jsonl",
+    ];
+    const v = records(cli(all).out);
+    const f = records(cli([...all, "--engine", "fast"]).out);
+    expect(f.length).toBe(v.length);
+    for (let i = 1; i < v.length - 1; i++) {
+      const key = v[i].val_loss !== undefined ? "val_loss" : "loss";
+      const want = v[i][key];
+      if (typeof want !== "number") {
+        expect(f[i]).toEqual(v[i]);
+        continue;
+      }
+      expect(Math.abs((f[i][key] as number) - want) / want).toBeLessThan(1e-9);
+    }
+  });
+
+  it.each([
+    [["--eval-every", "10"], /eval_every.*--eval-every, --val-docs/],
+    [["--val-docs", "8403"], /val_docs \(8403\).*\(flag --val-docs\)/],
+    [["--weight-decay", "-1"], /weight_decay must be at least 0/],
+    [["--warmup-steps", "1.5"], /warmup_steps must be a whole number/],
+  ])("refuses %j with one line", (flags, pattern) => {
+    expectOneLine(cli(["train", ...flags]), 2, pattern);
+  });
+
+  it("--help says that steps beyond the documents wrap around", () => {
+    expect(helpText("train")).toMatch(/wrap around/);
+  });
+});

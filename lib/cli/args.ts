@@ -73,12 +73,33 @@ const FIELD_HELP: Record<keyof Config, FieldHelp> = {
   num_steps: {
     group: "training",
     flag: "steps",
-    what: "training steps (one document each)",
+    what:
+      "training steps (one document each; beyond the number of documents " +
+      "they wrap around: more epochs)",
+  },
+  val_docs: {
+    group: "training",
+    what: "hold out the last N shuffled documents: never trained on",
+  },
+  eval_every: {
+    group: "training",
+    meta: "K",
+    what: "report the loss on the held-out documents every K steps and at the end (needs --val-docs)",
   },
   learning_rate: {
     group: "training",
     flag: "lr",
     what: "initial learning rate (decays linearly to 0)",
+  },
+  warmup_steps: {
+    group: "training",
+    meta: "K",
+    what: "ramp the learning rate up linearly over the first K steps",
+  },
+  weight_decay: {
+    group: "training",
+    meta: "X",
+    what: "decoupled weight decay (AdamW): each step also subtracts lr * X * w",
   },
   beta1: { group: "training", what: "Adam: decay of the gradient average" },
   beta2: {
@@ -580,8 +601,9 @@ ${intro}
 
 ${flagTable(TRAIN_FLAGS)}
 
---jsonl prints {"docs","vocab_size","params"}, then {"step","loss"} per step, then
-{"sample","text"} per sample, then {"train_seconds"}.
+--jsonl prints {"docs","vocab_size","params"}, then {"step","loss"} per step (and
+{"step","val_loss"} every --eval-every steps), then {"sample","text"} per sample, then
+{"train_seconds"}. "docs" counts the documents trained on (without --val-docs).
 
 Ctrl-C stops training after the current step; with --save the run is saved first (then
 the exit status is 130), and \`microgpt train --resume FILE\` continues it: the losses and

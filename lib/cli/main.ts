@@ -10,6 +10,7 @@ import {
   createEngine,
   createRandom,
   defaultCorpus,
+  evaluate,
   fingerprintDocs,
   loadCheckpoint,
   loadDocs,
@@ -122,7 +123,7 @@ function startFromArgs(args: TrainArgs): { t: Training; docs: DocsInfo } {
   }
   const config = namingFlags(() => makeConfig(args.overrides, args.preset));
   const docs = readDocs(args.data);
-  const run = prepareRun(docs, config);
+  const run = namingFlags(() => prepareRun(docs, config));
   return {
     // refuses what the engine cannot run
     t: startTraining(run, makeEngine(run.model)),
@@ -154,19 +155,30 @@ function runTrain(args: TrainArgs, io: Io): number {
     throw new InputError(
       `--stop-after must be a step from ${t.step + 1} to ${config.num_steps}, got ${stopAfter}`,
     );
+  const held = run.valDocs.length;
   if (args.jsonl) {
     io.out(
       JSON.stringify({
         docs: run.docs.length,
+        ...(held > 0 && { val_docs: held }),
         vocab_size: tok.vocabSize,
         params: model.params.length,
       }) + "\n",
     );
   } else {
+    const heldLine = held > 0 ? `held-out docs: ${held}\n` : "";
     io.out(
-      `num docs: ${run.docs.length}\nvocab size: ${tok.vocabSize}\nnum params: ${model.params.length}\n`,
+      `num docs: ${run.docs.length}\n${heldLine}vocab size: ${tok.vocabSize}\nnum params: ${model.params.length}\n`,
     );
   }
+  // The held-out loss every eval_every steps, at the last step and where the
+  // run stops early.
+  const every = config.eval_every;
+  const valLossAt = (step: number): number | undefined =>
+    every > 0 &&
+    (step % every === 0 || step === config.num_steps || step === stopAfter)
+      ? evaluate(t.engine, tok, run.valDocs)
+      : undefined;
   const progress =
     !args.jsonl && io.isTTY
       ? createProgress(config.num_steps, io.out)
@@ -176,10 +188,18 @@ function runTrain(args: TrainArgs, io: Io): number {
   const interrupted = (): boolean => io.stopRequested?.() === true;
   try {
     trainFrom(t, (step, loss) => {
-      if (args.jsonl) lines.write(JSON.stringify({ step, loss }) + "\n");
-      else if (progress)
-        progress.update(step, stepLine(step, config.num_steps, loss));
-      else lines.write(stepLine(step, config.num_steps, loss) + "\n");
+      const val = valLossAt(step);
+      if (args.jsonl) {
+        lines.write(JSON.stringify({ step, loss }) + "\n");
+        if (val !== undefined)
+          lines.write(JSON.stringify({ step, val_loss: val }) + "\n");
+      } else {
+        const line =
+          stepLine(step, config.num_steps, loss) +
+          (val === undefined ? "" : ` | val loss ${val.toFixed(4)}`);
+        if (progress) progress.update(step, line);
+        else lines.write(line + "\n");
+      }
       return step < stopAfter && !interrupted();
     });
   } finally {
