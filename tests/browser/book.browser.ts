@@ -35,6 +35,7 @@ const MIN_FIGURES: Record<string, number> = {
   "chapters/08-efficiency": 3,
   "chapters/09-two-microgpts": 5,
   "chapters/10-keeping-a-model": 2,
+  "chapters/11-experiments": 9,
   "chapters/glossary": 0,
   "chapters/further-reading": 0,
   "chapters/00-charts": 6,
