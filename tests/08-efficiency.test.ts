@@ -271,6 +271,18 @@ describe("training agrees with the Value engine", () => {
     expect(() => fastEngine(run.model)).toThrow(InputError);
     expect(() => fastEngine(run.model)).toThrow(/Value engine/);
   });
+
+  it("refuses, as the Value engine does, a position or token beyond its tables", () => {
+    const run = prepareRun(defaultCorpus().slice(0, 50), makeConfig());
+    const { block_size } = run.config;
+    const V = run.tok.vocabSize;
+    for (const engine of [valueEngine(run.model), fastEngine(run.model)]) {
+      const decode = engine.decoder();
+      expect(() => decode.logits(0, block_size)).toThrow(RangeError);
+      expect(() => decode.logits(V, 0)).toThrow(RangeError);
+      expect(() => decode.logits(-1, 0)).toThrow(RangeError);
+    }
+  });
 });
 
 describe("the full default run", () => {
