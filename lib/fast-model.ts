@@ -2,20 +2,14 @@
 
 // %% ../chapters/08-efficiency.ipynb 7
 import { Config, validateConfig } from "./config";
-import { Model, Matrix, assembleModel, initStd } from "./gpt";
+import { Model, Matrix, assembleModel, layersOf, type Layer, initStd } from "./gpt";
 import { flatParameters, layoutLeaves, type Parameters, type Tensor } from "./train";
 import { Value } from "./value";
 import { InputError } from "./data";
 import { type Random } from "./random";
 
-export interface FastLayer {
-  readonly attn_wq: Tensor;
-  readonly attn_wk: Tensor;
-  readonly attn_wv: Tensor;
-  readonly attn_wo: Tensor;
-  readonly mlp_fc1: Tensor;
-  readonly mlp_fc2: Tensor;
-}
+/** One layer's matrices as views into the flat buffers. */
+export type FastLayer = Readonly<Layer<Tensor>>;
 
 /**
  * Every parameter in chapter 6's flat buffers (data, grad, tensors), and each
@@ -38,17 +32,7 @@ function buildFastModel(config: Config, vocabSize: number): FastModel {
   const params = flatParameters(config, vocabSize);
   const byName = new Map(params.tensors.map((t) => [t.name, t]));
   const get = (name: string): Tensor => byName.get(name) as Tensor;
-  const layers: FastLayer[] = [];
-  for (let i = 0; i < config.n_layer; i++) {
-    layers.push({
-      attn_wq: get(`layer${i}.attn_wq`),
-      attn_wk: get(`layer${i}.attn_wk`),
-      attn_wv: get(`layer${i}.attn_wv`),
-      attn_wo: get(`layer${i}.attn_wo`),
-      mlp_fc1: get(`layer${i}.mlp_fc1`),
-      mlp_fc2: get(`layer${i}.mlp_fc2`),
-    });
-  }
+  const layers = layersOf(config.n_layer, get);
   const wte = get("wte");
   return {
     ...params,

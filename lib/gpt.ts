@@ -10,15 +10,21 @@ import { type Random } from "./random";
 /** Rows of Values: w[i][j] multiplies input j into output i. */
 export type Matrix = Value[][];
 
-/** The weights of one transformer layer. */
-export interface LayerWeights {
-  attn_wq: Matrix;
-  attn_wk: Matrix;
-  attn_wv: Matrix;
-  attn_wo: Matrix;
-  mlp_fc1: Matrix;
-  mlp_fc2: Matrix;
+/**
+ * The six matrices of one transformer layer, by name: Value matrices here,
+ * flat tensors in the fast engine (chapter 8).
+ */
+export interface Layer<T> {
+  attn_wq: T;
+  attn_wk: T;
+  attn_wv: T;
+  attn_wo: T;
+  mlp_fc1: T;
+  mlp_fc2: T;
 }
+
+/** The weights of one transformer layer. */
+export type LayerWeights = Layer<Matrix>;
 
 export interface Model {
   readonly config: Config;
@@ -74,6 +80,23 @@ export function parameterLayout(
   return layout;
 }
 
+/** Each layer's matrices, found by their names (`layer0.attn_wq`, ...). */
+export function layersOf<T>(nLayer: number, get: (name: string) => T): Layer<T>[] {
+  const layers: Layer<T>[] = [];
+  for (let i = 0; i < nLayer; i++) {
+    const at = (m: keyof Layer<T>): T => get(`layer${i}.${m}`);
+    layers.push({
+      attn_wq: at("attn_wq"),
+      attn_wk: at("attn_wk"),
+      attn_wv: at("attn_wv"),
+      attn_wo: at("attn_wo"),
+      mlp_fc1: at("mlp_fc1"),
+      mlp_fc2: at("mlp_fc2"),
+    });
+  }
+  return layers;
+}
+
 /** Builds a model from given matrices (fresh ones or a checkpoint's). */
 export function assembleModel(
   config: Config,
@@ -86,17 +109,7 @@ export function assembleModel(
       throw new InputError(`missing parameter matrix ${name}`);
     return m;
   };
-  const layers: LayerWeights[] = [];
-  for (let i = 0; i < config.n_layer; i++) {
-    layers.push({
-      attn_wq: get(`layer${i}.attn_wq`),
-      attn_wk: get(`layer${i}.attn_wk`),
-      attn_wv: get(`layer${i}.attn_wv`),
-      attn_wo: get(`layer${i}.attn_wo`),
-      mlp_fc1: get(`layer${i}.mlp_fc1`),
-      mlp_fc2: get(`layer${i}.mlp_fc2`),
-    });
-  }
+  const layers = layersOf(config.n_layer, get);
   const params = Object.values(stateDict).flatMap((m) => m.flat());
   const wte = get("wte");
   return {

@@ -48,10 +48,12 @@ export {
 } from "./config";
 export {
   type Matrix,
+  type Layer,
   type LayerWeights,
   type Model,
   matrix,
   parameterLayout,
+  layersOf,
   assembleModel,
   initStd,
   createModel,
