@@ -290,6 +290,8 @@ export function learningRate(step: number, config: Config): number {
 /**
  * One Adam update of every parameter at step `step` (0-based), with decoupled
  * weight decay (AdamW) if config.weight_decay > 0; resets every grad to 0.
+ * Returns false if a weight's square or an entry of v is no longer a finite
+ * number (checked in the same pass).
  */
 export function adamStep(
   data: Float64Array,
@@ -297,7 +299,7 @@ export function adamStep(
   state: AdamState,
   step: number,
   config: Config,
-): void {
+): boolean {
   const { beta1, beta2, eps_adam } = config;
   const lr = learningRate(step, config);
   // AdamW: the pull towards 0 is added to the step, not to the gradient, so
@@ -308,6 +310,7 @@ export function adamStep(
   const k1 = 1 - beta1;
   const k2 = 1 - beta2;
   const { m, v } = state;
+  let finite = 0; // stays 0 while every w * w and every v is finite
   for (let i = 0; i < data.length; i++) {
     const g = grad[i];
     const mi = beta1 * m[i] + k1 * g;
@@ -317,15 +320,36 @@ export function adamStep(
     const mHat = mi / c1;
     const vHat = vi / c2;
     const adam = (lr * mHat) / (Math.sqrt(vHat) + eps_adam);
-    data[i] -= decay === 0 ? adam : adam + decay * data[i];
+    const w = data[i] - (decay === 0 ? adam : adam + decay * data[i]);
+    data[i] = w;
     grad[i] = 0;
+    finite += w * w * 0 + (vi - vi);
   }
+  return finite === 0;
 }
 
 // %% ../chapters/06-training.ipynb 24
-/** Training stopped because the loss stopped being a finite number. */
+/**
+ * Training stopped because the loss or a weight stopped being a finite number;
+ * `fields` are the settings to make smaller (the message's hint).
+ */
 export class TrainingDiverged extends Error {
   override name = "TrainingDiverged";
+  readonly fields: readonly (keyof Config)[];
+  constructor(what: string, fields: readonly (keyof Config)[]) {
+    super(`${what}: try a smaller ${fields.join(" or ")}`);
+    this.fields = fields;
+  }
+}
+
+/** The parameter at flat index i, e.g. "layer0.attn_wq[3][2]". */
+export function parameterName(tensors: readonly Tensor[], i: number): string {
+  for (const t of tensors) {
+    if (i < t.rows * t.cols)
+      return `${t.name}[${Math.floor(i / t.cols)}][${i % t.cols}]`;
+    i -= t.rows * t.cols;
+  }
+  return `parameter ${i}`;
 }
 
 /** A run being trained: its engine, Adam's state, the steps done so far. */
@@ -356,15 +380,43 @@ export function trainStep(t: Training): number {
     throw new RangeError(`all ${config.num_steps} steps are done`);
   const tokens = trainingTokens(tok, docs[step % docs.length], config);
   const loss = engine.lossAndGrads(tokens);
-  if (!Number.isFinite(loss)) {
+  // Before the first update the loss depends on the initial weights only.
+  if (!Number.isFinite(loss))
     throw new TrainingDiverged(
-      `training diverged at step ${step + 1}: the ` +
-        `loss is ${loss} (try a smaller learning rate)`,
+      `training diverged at step ${step + 1}: the loss is ${loss}`,
+      step === 0 ? ["init_std"] : ["learning_rate"],
     );
-  }
-  adamStep(engine.data, engine.grad, t.adam, step, config);
+  if (!adamStep(engine.data, engine.grad, t.adam, step, config))
+    throw updateDiverged(t);
   t.step = step + 1;
   return loss;
+}
+
+/** Names the first weight (or Adam's v) that the last update left infinite. */
+export function updateDiverged(t: Training): TrainingDiverged {
+  const at = `training diverged at step ${t.step + 1}`;
+  const { data, tensors } = t.engine;
+  const { v } = t.adam;
+  let i = 0;
+  while (Number.isFinite(data[i] * data[i]) && Number.isFinite(v[i])) i++;
+  const name = parameterName(tensors, i);
+  // A gradient too large to square comes from weights too large: the
+  // initial ones at the first step, later those the steps made.
+  if (!Number.isFinite(v[i]))
+    return new TrainingDiverged(
+      `${at}: the gradient of ${name} overflowed (Adam's v is ${v[i]})`,
+      t.step === 0 ? ["init_std"] : ["learning_rate"],
+    );
+  const w = data[i];
+  const why = Number.isFinite(w) ? ", too large to square" : "";
+  // An update moves a weight by about the learning rate: a weight far
+  // beyond it at the first step was drawn that large.
+  const lr = learningRate(t.step, t.run.config);
+  const drawn = t.step === 0 && Math.abs(w) > 100 * lr;
+  return new TrainingDiverged(
+    `${at}: ${name} is ${w} after the update${why}`,
+    drawn ? ["init_std"] : ["learning_rate"],
+  );
 }
 
 /** Writes the engine's weights into the model's Values. */

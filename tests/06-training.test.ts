@@ -21,6 +21,7 @@ import {
   trainStep,
   trainingTokens,
   valueEngine,
+  type Config,
   type Engine,
   type Run,
 } from "microgpt";
@@ -164,6 +165,89 @@ describe("training", () => {
       makeConfig({ learning_rate: 1e300, num_steps: 20 }),
     );
     expect(() => train(run)).toThrow(TrainingDiverged);
+  });
+
+  // Each row: the setting, the step that fails, what the message names, the hint.
+  const divergences: [Partial<Config>, number, RegExp, string][] = [
+    [{ init_std: 1e100 }, 1, /the loss is Infinity/, "init_std"],
+    [
+      { init_std: 1e300 },
+      1,
+      /wte\[0\]\[0\] is -9\.8\d*e\+299 after the update, too large to square/,
+      "init_std",
+    ],
+    [
+      { learning_rate: 1e308 },
+      1,
+      /wte\[\d+\]\[0\] is 9\.9+\d*e\+307 after the update, too large to square/,
+      "learning_rate",
+    ],
+    [{ learning_rate: 1e5 }, 2, /the loss is Infinity/, "learning_rate"],
+  ];
+  for (const [overrides, step, what, hint] of divergences) {
+    it(`names the step, the number and the setting: ${JSON.stringify(overrides)}`, () => {
+      for (const kind of ["value", "fast"] as const) {
+        const run = prepareRun(
+          defaultCorpus(),
+          makeConfig({ ...overrides, num_steps: 5 }),
+        );
+        const t = startTraining(
+          run,
+          kind === "fast" ? fastEngine(run.model) : undefined,
+        );
+        let error: unknown;
+        try {
+          while (t.step < 5) trainStep(t);
+        } catch (e) {
+          error = e;
+        }
+        expect(error).toBeInstanceOf(TrainingDiverged);
+        const e = error as TrainingDiverged;
+        expect(e.message).toMatch(
+          new RegExp(`^training diverged at step ${step}: `),
+        );
+        expect(e.message).toMatch(what);
+        expect(e.message).toMatch(new RegExp(`: try a smaller ${hint}$`));
+        expect(e.fields).toEqual([hint]);
+        expect(t.step).toBe(step - 1); // the failed step does not count
+      }
+    });
+  }
+
+  it("names a gradient too large to square (Adam's v overflows)", () => {
+    const run = prepareRun(defaultCorpus(), makeConfig({ num_steps: 5 }));
+    const engine = valueEngine(run.model);
+    const t = startTraining(run, {
+      ...engine,
+      lossAndGrads(tokens) {
+        const loss = engine.lossAndGrads(tokens);
+        if (t.step === 2) engine.grad[16 * 27 + 3] = 1e160; // wpe[0][3]
+        return loss;
+      },
+    });
+    trainStep(t);
+    trainStep(t);
+    expect(() => trainStep(t)).toThrow(
+      "training diverged at step 3: the gradient of wpe[0][3] overflowed " +
+        "(Adam's v is Infinity): try a smaller learning_rate",
+    );
+  });
+
+  it("adamStep reports a weight whose square overflows, and a v that does", () => {
+    const config = makeConfig({ num_steps: 10 });
+    const grad = new Float64Array(3);
+    const fine = Float64Array.of(1, -2, 1e150);
+    expect(adamStep(fine, grad, createAdam(3), 0, config)).toBe(true);
+    for (const [w, g] of [
+      [1e155, 0],
+      [Infinity, 0],
+      [NaN, 0],
+      [1, 1e160], // g * g overflows: v is Infinity, the weight stays finite
+    ]) {
+      const data = Float64Array.of(1, w, 2);
+      grad[1] = g;
+      expect(adamStep(data, grad, createAdam(3), 0, config)).toBe(false);
+    }
   });
 
   it("trains other shapes and data without trouble", () => {

@@ -320,3 +320,55 @@ describe("nothing printed carries a raw control character", () => {
     expect(texts.some((s) => s.includes(hostile))).toBe(true);
   });
 });
+
+describe("a run that diverges writes nothing", () => {
+  const good = path.join(dir, "good.safetensors");
+  const trained = cli([
+    "train",
+    "--steps",
+    "2",
+    "--samples",
+    "0",
+    "--save",
+    good,
+  ]);
+
+  for (const [flags, message] of [
+    [
+      ["--init-std", "1e300"],
+      /^microgpt: training diverged at step 1: wte\[0\]\[0\] is -9\.8\d*e\+299 after the update, too large to square: try a smaller init_std \(flag --init-std\)\n$/,
+    ],
+    [
+      ["--lr", "1e308"],
+      /^microgpt: training diverged at step 1: wte\[\d+\]\[0\] is 9\.9\d*e\+307 after the update, too large to square: try a smaller learning_rate \(flag --lr\)\n$/,
+    ],
+    [
+      ["--init-std", "1e100"],
+      /^microgpt: training diverged at step 1: the loss is Infinity: try a smaller init_std \(flag --init-std\)\n$/,
+    ],
+  ] as const) {
+    it(`${flags.join(" ")} --steps 1 --save over a good checkpoint: exit 1, one line, the file as it was`, () => {
+      expect(trained.code).toBe(0);
+      const before = fs.readFileSync(good);
+      const mtime = fs.statSync(good).mtimeMs;
+      for (const engine of ["value", "fast"]) {
+        const r = cli([
+          "train",
+          ...flags,
+          "--steps",
+          "1",
+          "--engine",
+          engine,
+          "--save",
+          good,
+        ]);
+        expect(r.code).toBe(1);
+        expect(r.err).toMatch(message);
+      }
+      expect(fs.readFileSync(good).equals(before)).toBe(true);
+      expect(fs.statSync(good).mtimeMs).toBe(mtime);
+      expect(fs.readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+      expect(cli(["sample", "--load", good, "--samples", "1"]).code).toBe(0);
+    });
+  }
+});

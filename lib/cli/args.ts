@@ -365,10 +365,15 @@ function namingFlags<T>(make: () => T): T {
     return make();
   } catch (e) {
     if (!(e instanceof ConfigError)) throw e;
-    const flags = [...new Set(e.fields.map(flagFor))];
-    const which = flags.length === 1 ? "flag" : "flags";
-    throw new InputError(`${e.message} (${which} ${flags.join(", ")})`);
+    throw new InputError(`${e.message} ${flagsOf(e.fields)}`);
   }
+}
+
+/** "(flag --lr)", "(flags --n-embd, --n-head)": the flags of some fields. */
+function flagsOf(fields: readonly (keyof Config)[]): string {
+  const flags = [...new Set(fields.map(flagFor))];
+  const which = flags.length === 1 ? "flag" : "flags";
+  return `(${which} ${flags.join(", ")})`;
 }
 
 const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
@@ -628,5 +633,5 @@ function helpText(topic: Topic): string {
   return `${MAIN_HELP}\n${trainHelp()}\n${sampleHelp()}`;
 }
 
-export { parseArgs, helpText, flagFor, namingFlags, FIELD_HELP };
+export { parseArgs, helpText, flagFor, flagsOf, namingFlags, FIELD_HELP };
 export type { Args, TrainArgs, SampleArgs, FieldHelp };

@@ -33,6 +33,7 @@ import {
 } from "../index";
 import {
   flagFor,
+  flagsOf,
   helpText,
   namingFlags,
   parseArgs,
@@ -275,7 +276,8 @@ function run(argv: readonly string[], io: Io = processIo): number {
       return 2;
     }
     if (e instanceof TrainingDiverged) {
-      io.err(`microgpt: ${printable(e.message)}\n`);
+      const flags = e.fields.length > 0 ? ` ${flagsOf(e.fields)}` : "";
+      io.err(`microgpt: ${printable(e.message)}${flags}\n`);
       return 1;
     }
     const message = e instanceof Error ? e.message : String(e);
