@@ -2,7 +2,7 @@
 
 import { emptyCache, gpt, type Model } from "microgpt";
 
-// %% ../chapters/05-gpt.ipynb 41
+// %% ../chapters/05-gpt.ipynb 43
 /**
  * The attention weights while the model reads `ids` from position 0:
  * result[layer][head][pos] holds the weights of position pos over positions

@@ -203,7 +203,12 @@ function readHeader(
     foreign(`it has ${bytes.length} bytes, too few for a safetensors file`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const length = view.getBigUint64(0, true);
-  if (length > BigInt(Math.min(bytes.length - 8, MAX_HEADER)))
+  if (length > BigInt(MAX_HEADER))
+    foreign(
+      `its header length (${length} bytes) is beyond any safetensors ` +
+        `header (at most ${MAX_HEADER} bytes)`,
+    );
+  if (length > BigInt(bytes.length - 8))
     foreign(
       `its header length (${length} bytes) goes beyond the end of the ` +
         `file (${bytes.length} bytes): truncated, or not safetensors`,
@@ -293,7 +298,7 @@ function readTensorTable(
 }
 
 // %% ../chapters/10-keeping-a-model.ipynb 23
-import { InputError } from "./data";
+import { InputError, MAX_DATA_BYTES } from "./data";
 import { createRandom, parseSeed } from "./random";
 import { defaultConfig, validateConfig } from "./config";
 
@@ -344,6 +349,12 @@ function readChars(raw: unknown, corrupt: Fault): string[] {
   return chars as string[];
 }
 
+/**
+ * The most documents a run can have: a data file of MAX_DATA_BYTES bytes
+ * holds at most one per two bytes (a character and a line end).
+ */
+const MAX_DOCS = MAX_DATA_BYTES / 2;
+
 function readDocs(raw: unknown, corrupt: Fault): DocsInfo {
   if (
     !isRecord(raw) ||
@@ -356,6 +367,10 @@ function readDocs(raw: unknown, corrupt: Fault): DocsInfo {
   )
     corrupt("the document record is not {count, sha256, source}");
   const d = raw as Record<string, unknown>;
+  if ((d.count as number) > MAX_DOCS)
+    corrupt(
+      `it counts ${d.count} documents, more than the ${MAX_DOCS} a run can have`,
+    );
   return {
     count: d.count as number,
     sha256: d.sha256 as string | null,
@@ -482,7 +497,8 @@ function fromVersion1(
   if (!isRecord(vocab) || vocab.special_tokens !== config.special_tokens)
     corrupt("bad vocabulary");
   const chars = readChars((vocab as Record<string, unknown>).chars, corrupt);
-  if (!isCount(raw.docs) || raw.docs < 1) corrupt("bad document count");
+  if (!isCount(raw.docs) || raw.docs < 1 || raw.docs > MAX_DOCS)
+    corrupt("bad document count");
   const docs = raw.docs as number;
   const weights = raw.params;
   if (!isRecord(weights)) corrupt("no parameters");
@@ -525,17 +541,89 @@ function fromVersion1(
 import * as fs from "fs";
 import * as path from "path";
 
-/** Writes a checkpoint atomically: a temporary file, then a rename. */
+/** The temporary file saveCheckpoint writes before renaming it to `file`. */
+export function checkpointTempName(file: string): string {
+  const name = `.${path.basename(file)}.${process.pid}.tmp`;
+  return path.join(path.dirname(file), name);
+}
+
+/**
+ * The file a save to `file` replaces: `file`, or the file a symbolic link
+ * points to (the link stays a link).
+ */
+export function saveTarget(file: string): string {
+  try {
+    return fs.realpathSync(file);
+  } catch {
+    return file; // not there yet
+  }
+}
+
+export function statOrNull(file: string): fs.Stats | null {
+  try {
+    return fs.statSync(file);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks, before a long run, that saveCheckpoint(file) can write: the target
+ * is not a folder nor the file `keep` (the training data: same path, or the
+ * same file through links), and its temporary file can be created in its
+ * folder (which exists, takes files, and accepts the name). Throws an
+ * InputError naming the problem.
+ */
+export function checkSaveTarget(file: string, keep: string | null = null): void {
+  const cannot = (why: string): never => {
+    throw new InputError(`cannot save to ${file}: ${why}`);
+  };
+  const target = saveTarget(file);
+  const stat = statOrNull(target);
+  if (stat?.isDirectory()) cannot("it is a directory");
+  if (stat !== null && !stat.isFile()) cannot("it is not a regular file");
+  const kept = keep === null ? null : statOrNull(keep);
+  if (stat !== null && stat.dev === kept?.dev && stat.ino === kept.ino)
+    cannot(`it is the data file ${keep}, which the checkpoint would replace`);
+  const tmp = checkpointTempName(target);
+  const folder = path.dirname(target);
+  try {
+    fs.closeSync(fs.openSync(tmp, "w"));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") cannot(`the folder ${folder} does not exist`);
+    if (code === "ENOTDIR") cannot(`${folder} is not a folder`);
+    if (code === "EACCES" || code === "EPERM")
+      cannot(`the folder ${folder} is not writable`);
+    if (code === "ENAMETOOLONG")
+      cannot(`the name is too long for its temporary file ${tmp}`);
+    cannot((e as Error).message);
+  }
+  fs.rmSync(tmp, { force: true });
+}
+
+/**
+ * Writes a checkpoint atomically: a temporary file in the target's folder,
+ * flushed to the disk, then renamed over the target. An existing file keeps
+ * its permissions (and a symbolic link its target); the temporary file is
+ * removed if anything fails.
+ */
 export function saveCheckpoint(file: string, ck: Checkpoint): void {
   const bytes = encodeCheckpoint(ck);
-  const tmp = path.join(
-    path.dirname(file),
-    `.${path.basename(file)}.${process.pid}.tmp`,
-  );
+  const target = saveTarget(file);
+  const tmp = checkpointTempName(target);
+  const mode = statOrNull(target)?.mode;
+  let fd: number | undefined;
   try {
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
+    fd = fs.openSync(tmp, "w");
+    fs.writeFileSync(fd, bytes);
+    if (mode !== undefined) fs.fchmodSync(fd, mode & 0o7777);
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fd = undefined;
+    fs.renameSync(tmp, target);
   } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
     fs.rmSync(tmp, { force: true });
     throw new InputError(
       `cannot write checkpoint ${file}: ${(e as Error).message}`,
@@ -544,12 +632,60 @@ export function saveCheckpoint(file: string, ck: Checkpoint): void {
 }
 
 // %% ../chapters/10-keeping-a-model.ipynb 33
+import { MAX_PARAMETERS } from "./config";
+
+/**
+ * The largest checkpoint: the longest header, then the weights of the largest
+ * model and Adam's two averages (340 MB).
+ */
+export const MAX_CHECKPOINT_BYTES = 8 + MAX_HEADER + 3 * 8 * MAX_PARAMETERS;
+
+/**
+ * A checkpoint file's bytes, read with a bound: a file larger than any
+ * checkpoint, or a device without end such as /dev/zero, is refused after at
+ * most MAX_CHECKPOINT_BYTES + 1 bytes, and reading stops after 8 bytes when
+ * they announce a header that no checkpoint has (decodeCheckpoint says why).
+ */
+export function readCheckpointBytes(file: string): Uint8Array {
+  const tooLarge = () =>
+    new InputError(
+      `checkpoint ${file} is larger than ${MAX_CHECKPOINT_BYTES} bytes, ` +
+        `the most a checkpoint within the limits takes`,
+    );
+  const fd = fs.openSync(file, "r");
+  try {
+    if (fs.fstatSync(fd).size > MAX_CHECKPOINT_BYTES) throw tooLarge();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const want =
+        total < 8
+          ? 8 - total
+          : Math.min(1 << 20, MAX_CHECKPOINT_BYTES + 1 - total);
+      const chunk = Buffer.allocUnsafe(want);
+      const n = fs.readSync(fd, chunk, 0, want, null);
+      if (n === 0) break;
+      chunks.push(chunk.subarray(0, n));
+      total += n;
+      if (total > MAX_CHECKPOINT_BYTES) throw tooLarge();
+      if (total === 8 && chunks[0][0] !== 0x7b /* "{": version 1 */) {
+        const length = Buffer.concat(chunks).readBigUInt64LE(0);
+        if (length < 2n || length > BigInt(MAX_HEADER)) break;
+      }
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
 /** Reads a checkpoint (safetensors, or a JSON file of version 1). */
 export function loadCheckpoint(file: string): Checkpoint {
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(file);
+    bytes = readCheckpointBytes(file);
   } catch (e) {
+    if (e instanceof InputError) throw e;
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT")
       throw new InputError(`checkpoint not found: ${file}`);

@@ -147,7 +147,41 @@ export const configChoices: { readonly [K in ChoiceField]: readonly Config[K][] 
     backward_mode: backwardModes,
   });
 
-// %% ../chapters/05-gpt.ipynb 5
+// %% ../chapters/05-gpt.ipynb 6
+/**
+ * The lowest temperature: 1 / T is at most 1e100, so logits up to 1e200 in
+ * size still scale to finite numbers.
+ */
+export const MIN_TEMPERATURE = 1e-100;
+
+/** The most parameters a model may have (the book's largest has 0.4 million). */
+export const MAX_PARAMETERS = 10_000_000;
+
+/** The most memory a model's numbers may take, by modelSize's estimate. */
+export const MAX_MODEL_BYTES = 4 * 1024 ** 3;
+
+/** A Value (about 110 bytes) and four float64 arrays: data, grad, m, v. */
+export const BYTES_PER_PARAMETER = 150;
+
+/**
+ * The parameter count of a model and an estimate of the bytes its numbers
+ * take: the parameters, and the activations of one full block.
+ */
+export function modelSize(
+  c: Config,
+  vocabSize: number,
+): { parameters: number; bytes: number } {
+  const { n_embd: e, n_head: h, n_layer: l, block_size: t } = c;
+  const tables = vocabSize * e * (c.tie_weights ? 1 : 2) + t * e;
+  const parameters = tables + l * 12 * e * e;
+  const activations = t * (l * (2 * h * t + 17 * e + h) + 3 * vocabSize);
+  return {
+    parameters,
+    bytes: parameters * BYTES_PER_PARAMETER + 8 * activations,
+  };
+}
+
+// %% ../chapters/05-gpt.ipynb 7
 import { InputError } from "./data";
 
 /**
@@ -242,7 +276,11 @@ export function validateConfig(c: Config): Config {
   real("eps_adam", (v) => v > 0, "greater than 0");
   real("weight_decay", (v) => v >= 0, "at least 0");
   real("init_std", (v) => v >= 0, "at least 0");
-  real("temperature", (v) => v > 0, "greater than 0");
+  real(
+    "temperature",
+    (v) => v >= MIN_TEMPERATURE,
+    `at least ${MIN_TEMPERATURE}, so that 1 / temperature is finite`,
+  );
   for (const name of Object.keys(defaultConfig) as (keyof Config)[]) {
     if (typeof defaultConfig[name] === "boolean") oneOf(name, [true, false]);
   }
@@ -256,7 +294,28 @@ export function validateConfig(c: Config): Config {
       "block_size",
     );
   }
+  checkModelSize(c, c.special_tokens === "bos-eos" ? 3 : 2); // one character
   return c;
+}
+
+/** Throws a ConfigError if such a model is above MAX_PARAMETERS or MAX_MODEL_BYTES. */
+export function checkModelSize(c: Config, vocabSize: number): void {
+  const { parameters, bytes } = modelSize(c, vocabSize);
+  const n = (x: number): string => x.toLocaleString("en-US");
+  const gib = (x: number): string => `${n(Math.ceil(x / 1024 ** 3))} GiB`;
+  if (parameters > MAX_PARAMETERS)
+    throw new ConfigError(
+      `the model would have ${n(parameters)} parameters, more than the ` +
+        `limit of ${n(MAX_PARAMETERS)}`,
+      ["n_embd", "n_layer", "block_size"],
+    );
+  if (bytes > MAX_MODEL_BYTES)
+    throw new ConfigError(
+      `the model would take about ${gib(bytes)} of memory (mostly ` +
+        `attention: n_head x block_size^2 per layer), more than the limit ` +
+        `of ${gib(MAX_MODEL_BYTES)}`,
+      ["block_size", "n_head", "n_layer"],
+    );
 }
 
 /** The defaults, then the preset, then the overrides; validated. */

@@ -33,8 +33,8 @@ export function temperatureProbs(
 }
 
 // %% ../chapters/07-sampling.ipynb 6
+import { InputError, type Tokenizer } from "./data";
 import { type Engine } from "./train";
-import { type Tokenizer } from "./data";
 
 /**
  * The text of one token of a sample: its character, or "<BOS>" for a start
@@ -61,6 +61,12 @@ export function sampleOne(
   let text = "";
   for (let pos = 0; pos < engine.config.block_size; pos++) {
     const weights = temperatureProbs(decoder.logits(token, pos), temperature);
+    // one NaN makes them all NaN: they share one total
+    if (Number.isNaN(weights[0]))
+      throw new InputError(
+        `cannot sample: the probabilities at position ${pos} are not ` +
+          `numbers (the model's logits are too large, or not numbers)`,
+      );
     token = rng.choices(ids, weights)[0];
     if (token === tok.eos) break;
     text += tokenText(tok, token);

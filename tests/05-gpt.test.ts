@@ -26,6 +26,10 @@ import {
   attentionBlock,
   mlpBlock,
   outputHead,
+  MAX_PARAMETERS,
+  MIN_TEMPERATURE,
+  modelSize,
+  temperatureProbs,
   type Config,
   type Matrix,
   type Model,
@@ -115,12 +119,12 @@ describe("configuration", () => {
     [
       "zero temperature",
       { temperature: 0 },
-      /temperature must be greater than 0/,
+      /temperature must be at least 1e-100/,
     ],
     [
       "negative temperature",
       { temperature: -1 },
-      /temperature must be greater than 0/,
+      /temperature must be at least 1e-100/,
     ],
     ["beta1 of 1", { beta1: 1 }, /beta1 must be at least 0 and below 1/],
     [
@@ -178,6 +182,81 @@ describe("configuration", () => {
       validateConfig({ ...defaultConfig, n_embed: 3 } as Config),
     ).toThrow(/unknown option "n_embed"/);
     expect(() => makeConfig({}, "newest" as "final")).toThrow(InputError);
+  });
+});
+
+describe("limits known from the configuration", () => {
+  it("modelSize counts the parameters parameterLayout lays out", () => {
+    for (const [overrides, vocab] of [
+      [{}, 27],
+      [{ tie_weights: true, n_layer: 0 }, 2],
+      [{ n_embd: 32, n_head: 8, n_layer: 3, block_size: 5 }, 10002],
+      [{ n_embd: 7, n_head: 7, block_size: 1, n_layer: 2 }, 300],
+    ] as [Partial<Config>, number][]) {
+      const config = makeConfig(overrides);
+      const laidOut = parameterLayout(config, vocab).reduce(
+        (n, [, rows, cols]) => n + rows * cols,
+        0,
+      );
+      expect(modelSize(config, vocab).parameters).toBe(laidOut);
+    }
+    expect(modelSize(defaultConfig, 27).parameters).toBe(4192);
+  });
+
+  const tooLarge: [Partial<Config>, RegExp, (keyof Config)[]][] = [
+    [
+      { n_layer: 10_000_000 },
+      /the model would have 30,720,000,320 parameters, more than the limit of 10,000,000$/,
+      ["n_embd", "n_layer", "block_size"],
+    ],
+    [
+      { n_embd: 100_000, n_head: 1 },
+      /the model would have 120,002,000,000 parameters/,
+      ["n_embd", "n_layer", "block_size"],
+    ],
+    [
+      { block_size: 100_000_000 },
+      /the model would have 1,600,003,136 parameters/,
+      ["n_embd", "n_layer", "block_size"],
+    ],
+    [
+      { block_size: 20_000 },
+      /the model would take about 24 GiB of memory .* more than the limit of 4 GiB$/,
+      ["block_size", "n_head", "n_layer"],
+    ],
+  ];
+  for (const [overrides, message, fields] of tooLarge) {
+    it(`refuses ${JSON.stringify(overrides)} before allocating anything`, () => {
+      let error: unknown;
+      try {
+        makeConfig(overrides);
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).message).toMatch(message);
+      expect((error as ConfigError).fields).toEqual(fields);
+    });
+  }
+
+  it("checks again with the real vocabulary when the model is laid out", () => {
+    // 4.3 million parameters with one character, 16.3 million with 10,000
+    const config = makeConfig({ n_embd: 600, n_head: 1, block_size: 8 });
+    expect(modelSize(config, 3).parameters).toBeLessThan(MAX_PARAMETERS);
+    expect(() => parameterLayout(config, 10_002)).toThrow(
+      /the model would have 16,327,200 parameters/,
+    );
+  });
+
+  it("temperature: at least MIN_TEMPERATURE, where 1 / T and the scaled logits stay finite", () => {
+    expect(MIN_TEMPERATURE).toBe(1e-100);
+    expect(makeConfig({ temperature: 1e-100 }).temperature).toBe(1e-100);
+    for (const t of [5e-324, 1e-101, 1e-300])
+      expect(() => makeConfig({ temperature: t })).toThrow(
+        /temperature must be at least 1e-100, so that 1 \/ temperature is finite/,
+      );
+    const probs = temperatureProbs([1e200, -1e200, 0], MIN_TEMPERATURE);
+    expect(probs).toEqual([1, 0, 0]);
   });
 });
 

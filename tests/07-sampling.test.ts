@@ -4,6 +4,7 @@ import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import {
+  InputError,
   Value,
   buildTokenizer,
   createModel,
@@ -76,6 +77,24 @@ describe("sampling", () => {
     expect(
       names.every((n) => Array.from(n).length <= 5 && /^[abc]*$/.test(n)),
     ).toBe(true);
+  });
+
+  it("refuses with one InputError line when the probabilities are not numbers", () => {
+    const config = makeConfig({ block_size: 5 });
+    const tok = buildTokenizer(["abc"]);
+    for (const w of [1e308, NaN]) {
+      const model = createModel(config, tok.vocabSize, createRandom(1));
+      // an output matrix of 1e308 makes logits beyond the largest double
+      for (const row of model.lm_head) for (const p of row) p.data = w;
+      expect(() =>
+        sampleMany(valueEngine(model), tok, createRandom(2), 1, 1),
+      ).toThrow(
+        new InputError(
+          "cannot sample: the probabilities at position 0 are not numbers " +
+            "(the model's logits are too large, or not numbers)",
+        ),
+      );
+    }
   });
 
   it("writes a BOS drawn mid-sample as <BOS> when BOS and EOS differ", () => {

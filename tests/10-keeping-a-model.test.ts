@@ -234,9 +234,9 @@ describe("a damaged or hostile file is one InputError line", () => {
     ["empty", new Uint8Array(0), /not a microgpt checkpoint: it has 0 bytes/],
     ["7 bytes", bytes10.subarray(0, 7), /not a microgpt checkpoint/],
     [
-      "header length beyond the file",
+      "header length beyond any header",
       hugeLength,
-      /header length \(9223372036854775808 bytes\) goes beyond the end/,
+      /header length \(9223372036854775808 bytes\) is beyond any safetensors header \(at most 100000000 bytes\)/,
     ],
     [
       "cut in the header",
@@ -339,12 +339,27 @@ describe("a damaged or hostile file is one InputError line", () => {
     [
       "config: absurd layers",
       config({ n_layer: 2 ** 40 }),
-      /calls for 6597069766659 weight matrices/,
+      /corrupt: invalid configuration: the model would have 3,377,699,720,528,192 parameters, more than the limit of 10,000,000$/,
+    ],
+    [
+      "config: n_layer 1e8",
+      config({ n_layer: 1e8 }),
+      /the model would have 307,200,000,320 parameters, more than the limit/,
     ],
     [
       "config: absurd width",
       config({ n_embd: 2 ** 40, n_head: 1 }),
-      /has shape \[27,16\]; .* call for \[27,1099511627776\]/,
+      /the model would have 14,507,109,835,397,540,000,000,000 parameters/,
+    ],
+    [
+      "config: block_size beyond the memory limit",
+      config({ block_size: 20_000 }),
+      /the model would take about 24 GiB of memory/,
+    ],
+    [
+      "a huge document count",
+      meta("docs", JSON.stringify({ count: 1e8, sha256: null, source: null })),
+      /corrupt: it counts 100000000 documents, more than the 33554432 a run can have/,
     ],
     [
       "config: absurd vocabulary",

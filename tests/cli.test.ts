@@ -238,7 +238,7 @@ describe("flags", () => {
     ],
     [["train", "--steps", "-1"], /num_steps must be at least 0.*--steps/],
     [["train", "--n-head", "3"], /must be divisible by n_head/],
-    [["train", "--temperature", "0"], /temperature must be greater than 0/],
+    [["train", "--temperature", "0"], /temperature must be at least 1e-100/],
     [["train", "--lr", "NaN"], /--lr needs a number/],
     [["train", "--steps"], /--steps needs a value/],
     [
@@ -249,7 +249,7 @@ describe("flags", () => {
     [["train", "--no-steps"], /unknown flag --no-steps/],
     [
       ["sample", "--load", "x.json", "--temperature", "0"],
-      /temperature must be greater than 0, got 0 \(flag --temperature\)/,
+      /temperature must be at least 1e-100, so that 1 \/ temperature is finite, got 0 \(flag --temperature\)/,
     ],
     [
       ["train", "--activation", "gelu"],

@@ -5,6 +5,11 @@ import { parseArgs as splitArgv } from "node:util";
 import {
   ConfigError,
   InputError,
+  MAX_DATA_BYTES,
+  MAX_MODEL_BYTES,
+  MAX_PARAMETERS,
+  MAX_VOCAB_CHARS,
+  MIN_TEMPERATURE,
   configChoices,
   defaultConfig,
   parseSeed,
@@ -124,7 +129,10 @@ const FIELD_HELP: Record<keyof Config, FieldHelp> = {
     flag: "backward",
     what: "mean: one backward pass; per-position: one per position",
   },
-  temperature: { group: "sampling", what: "sampling temperature (> 0)" },
+  temperature: {
+    group: "sampling",
+    what: `sampling temperature (at least ${MIN_TEMPERATURE})`,
+  },
   num_samples: {
     group: "sampling",
     flag: "samples",
@@ -590,6 +598,20 @@ usage:
   microgpt --help | train --help | sample --help
 `;
 
+const count = (n: number): string => n.toLocaleString("en-US");
+
+/** The limits, checked before anything is allocated or read. */
+const LIMITS = wrap(
+  "Limits, far above anything the book does, checked before anything is " +
+    `allocated: a model of at most ${count(MAX_PARAMETERS)} parameters and ` +
+    `about ${MAX_MODEL_BYTES / 1024 ** 3} GiB of numbers (weights, Adam's ` +
+    "state, the activations of one block: --n-embd, --n-layer, --n-head, " +
+    `--block-size); data files of at most ${MAX_DATA_BYTES / 1024 ** 2} MiB ` +
+    `and ${count(MAX_VOCAB_CHARS)} distinct characters; --temperature at ` +
+    `least ${MIN_TEMPERATURE}. Checkpoints are held to the same limits.`,
+  WIDTH,
+).join("\n");
+
 function trainHelp(): string {
   const intro = wrap(
     "Trains a GPT on the documents, then draws samples. Defaults are " +
@@ -613,6 +635,8 @@ ${flagTable(TRAIN_FLAGS)}
 Ctrl-C stops training after the current step; with --save the run is saved first (then
 the exit status is 130), and \`microgpt train --resume FILE\` continues it: the losses and
 samples are those of the run never stopped.
+
+${LIMITS}
 `;
 }
 
@@ -624,6 +648,8 @@ Without --seed, the samples continue the training run's random stream, so
 they equal those printed after training; --seed N starts a fresh one.
 
 ${flagTable(SAMPLE_FLAGS)}
+
+${LIMITS}
 `;
 }
 

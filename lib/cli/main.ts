@@ -2,11 +2,14 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as tty from "tty";
+import * as v8 from "v8";
 import { Worker, isMainThread, parentPort, workerData } from "worker_threads";
 import {
   InputError,
   TrainingDiverged,
+  checkSaveTarget,
   checkpointOf,
+  checkpointTempName,
   createEngine,
   createRandom,
   defaultCorpus,
@@ -21,6 +24,7 @@ import {
   resumeTraining,
   sampleOne,
   saveCheckpoint,
+  saveTarget,
   startTraining,
   trainFrom,
   validateConfig,
@@ -124,6 +128,10 @@ function startFromArgs(args: TrainArgs): { t: Training; docs: DocsInfo } {
   }
   const config = namingFlags(() => makeConfig(args.overrides, args.preset));
   const docs = readDocs(args.data);
+<<<<<<< HEAD
+=======
+  // the model's size is checked again with the vocabulary of the data
+>>>>>>> 2f8f62a (Limits known up front (MAX_PARAMETERS, MAX_MODEL_BYTES from modelSize, MIN_TEMPERATURE; in --help), checkpoints read with a bound and held to the limits; --save checked before training (folder, directory, data file, temporary name), written with fsync and the old mode, through links; output errors (EPIPE, ENOSPC, EBADF) end with one line and exit 1, saving the run; out of memory is one line)
   const run = namingFlags(() => prepareRun(docs, config));
   return {
     // refuses what the engine cannot run
@@ -144,6 +152,8 @@ function runTrain(args: TrainArgs, io: Io): number {
       "--stop-after needs --save FILE: the stopped run would be lost",
     );
   const { t, docs } = startFromArgs(args);
+  // before training: a run that cannot be saved is better not started
+  if (args.save !== undefined) checkSaveTarget(args.save, docs.source);
   const { run } = t;
   const { config, model, tok } = run;
   const stopAfter = args.stop_after ?? config.num_steps;
@@ -187,6 +197,7 @@ function runTrain(args: TrainArgs, io: Io): number {
   const started = performance.now();
   const lines = batchedWriter(io.out);
   const interrupted = (): boolean => io.stopRequested?.() === true;
+  let failure: unknown;
   try {
     trainFrom(t, (step, loss) => {
       const val = valLossAt(step);
@@ -203,9 +214,22 @@ function runTrain(args: TrainArgs, io: Io): number {
       }
       return step < stopAfter && !interrupted();
     });
-  } finally {
-    lines.flush(); // the steps before a divergence are still printed
+  } catch (e) {
+    failure = e;
   }
+  try {
+    lines.flush(); // the steps before a divergence are still printed
+  } catch (e) {
+    failure ??= e;
+  }
+  if (failure instanceof OutputError && args.save !== undefined) {
+    // the output is gone, the run need not be: saved as Ctrl-C saves it
+    saveCheckpoint(args.save, checkpointOf(t, docs));
+    failure.message +=
+      `; saved after step ${t.step} to ${args.save} ` +
+      `(continue with: microgpt train --resume ${args.save})`;
+  }
+  if (failure !== undefined) throw failure;
   const seconds = (performance.now() - started) / 1000;
   if (progress) progress.done();
   if (args.save !== undefined) saveCheckpoint(args.save, checkpointOf(t, docs));
@@ -270,20 +294,30 @@ function run(argv: readonly string[], io: Io = processIo): number {
     else runSample(args, io);
     return 0;
   } catch (e) {
-    if (e instanceof ClosedPipe) throw e;
+    const report = (text: string): void => {
+      try {
+        io.err(`microgpt: ${printable(text)}\n`);
+      } catch {
+        // stderr failed too: the exit status is all that is left
+      }
+    };
+    if (e instanceof OutputError) {
+      report(e.message);
+      return 1;
+    }
     if (e instanceof InputError) {
-      io.err(`microgpt: ${printable(e.message)}\n`);
+      report(e.message);
       return 2;
     }
     if (e instanceof TrainingDiverged) {
       const flags = e.fields.length > 0 ? ` ${flagsOf(e.fields)}` : "";
-      io.err(`microgpt: ${printable(e.message)}${flags}\n`);
+      report(`${e.message}${flags}`);
       return 1;
     }
     const message = e instanceof Error ? e.message : String(e);
-    io.err(`microgpt: internal error: ${printable(message)}\n`);
+    report(`internal error: ${message}`);
     if (process.env.MICROGPT_DEBUG && e instanceof Error)
-      io.err(`${e.stack ?? ""}\n`);
+      report(e.stack ?? "");
     return 1;
   }
 }
@@ -296,8 +330,25 @@ interface WorkerInput {
   isTTY: boolean;
 }
 
-/** Exit status when stdout is closed early (`microgpt train | head`): not an error. */
-class ClosedPipe extends Error {}
+/**
+ * A write to stdout or stderr failed: the reader closed the pipe
+ * (`microgpt train | head`), the disk is full (`> /dev/full`), or the
+ * descriptor is not open.
+ */
+class OutputError extends Error {
+  constructor(fd: number, code: string | undefined) {
+    const stream = fd === 1 ? "stdout" : fd === 2 ? "stderr" : `fd ${fd}`;
+    const why =
+      code === "EPIPE"
+        ? "it was closed by its reader"
+        : code === "ENOSPC"
+          ? "no space left on the device"
+          : code === "EBADF"
+            ? "it is not open for writing"
+            : "the system refused";
+    super(`cannot write to ${stream}: ${why} (${code ?? "unknown error"})`);
+  }
+}
 
 /**
  * Writes all of `text` to a file descriptor at once. A worker's process.stdout
@@ -311,8 +362,7 @@ function writeAll(fd: number, text: string): void {
       done += fs.writeSync(fd, bytes, done);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
-      if (code === "EPIPE") throw new ClosedPipe();
-      if (code !== "EAGAIN") throw e;
+      if (code !== "EAGAIN") throw new OutputError(fd, code);
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1); // a full pipe: wait 1 ms
     }
   }
@@ -331,17 +381,53 @@ function main(argv: string[]): void {
     stop,
     isTTY: tty.isatty(1),
   };
-  const worker = new Worker(__filename, { workerData: input });
+  // The worker's heap has the main thread's limit, set explicitly: running
+  // out of it then ends the worker with an error event, not the process with
+  // V8's native trace.
+  const heapMb = Math.floor(v8.getHeapStatistics().heap_size_limit / 2 ** 20);
+  const worker = new Worker(__filename, {
+    workerData: input,
+    resourceLimits: { maxOldGenerationSizeMb: heapMb },
+  });
+  // A worker ended in the middle of a save leaves its temporary file.
+  const save = saveFlag(argv);
+  const dropTemp = (): void => {
+    if (save !== undefined)
+      fs.rmSync(checkpointTempName(saveTarget(save)), { force: true });
+  };
   const onSigint = (): void => {
-    if (Atomics.exchange(stop, 0, 1) === 1) process.exit(INTERRUPTED);
+    if (Atomics.exchange(stop, 0, 1) === 0) return;
+    dropTemp();
+    process.exit(INTERRUPTED);
   };
   process.on("SIGINT", onSigint);
   worker.on("message", (code: number) => (process.exitCode = code));
-  worker.on("error", (e) => {
-    writeAll(2, `microgpt: internal error: ${e.message}\n`);
+  worker.on("error", (e: NodeJS.ErrnoException) => {
+    dropTemp();
+    const line =
+      e.code === "ERR_WORKER_OUT_OF_MEMORY"
+        ? `out of memory (the JavaScript heap's limit is ${heapMb} MB): ` +
+          "try a smaller model (--n-embd, --n-layer, --block-size) or " +
+          "--engine fast"
+        : `internal error: ${e.message}`;
+    try {
+      writeAll(2, `microgpt: ${printable(line)}\n`);
+    } catch {
+      // stderr is gone: the exit status says it
+    }
     process.exitCode = 1;
   });
   worker.on("exit", () => process.off("SIGINT", onSigint));
+}
+
+/** The --save of a train command line, if any. */
+function saveFlag(argv: readonly string[]): string | undefined {
+  try {
+    const args = parseArgs(argv);
+    return args.command === "train" ? args.save : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function isWorkerInput(x: unknown): x is WorkerInput {
@@ -357,15 +443,8 @@ if (!isMainThread && isWorkerInput(workerData) && parentPort !== null) {
     isTTY,
     stopRequested: () => Atomics.load(stop, 0) === 1,
   };
-  let code: number;
-  try {
-    code = run(microgptArgv, io);
-  } catch (e) {
-    if (!(e instanceof ClosedPipe)) throw e;
-    code = 0;
-  }
-  parentPort.postMessage(code);
+  parentPort.postMessage(run(microgptArgv, io));
 }
 
-export { main, run, stepLine, sampleLine };
+export { main, run, stepLine, sampleLine, writeAll, OutputError };
 export type { Io };
