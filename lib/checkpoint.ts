@@ -369,7 +369,8 @@ function readDocs(raw: unknown, corrupt: Fault): DocsInfo {
   const d = raw as Record<string, unknown>;
   if ((d.count as number) > MAX_DOCS)
     corrupt(
-      `it counts ${d.count} documents, more than the ${MAX_DOCS} a run can have`,
+      `it counts ${d.count} documents, more than the ${MAX_DOCS} a run ` +
+        `can have`,
     );
   return {
     count: d.count as number,

@@ -154,7 +154,7 @@ export const configChoices: { readonly [K in ChoiceField]: readonly Config[K][] 
  */
 export const MIN_TEMPERATURE = 1e-100;
 
-/** The most parameters a model may have (the book's largest has 0.4 million). */
+/** The most parameters a model may have (the book's largest: 0.4 million). */
 export const MAX_PARAMETERS = 10_000_000;
 
 /** The most memory a model's numbers may take, by modelSize's estimate. */
@@ -298,7 +298,7 @@ export function validateConfig(c: Config): Config {
   return c;
 }
 
-/** Throws a ConfigError if such a model is above MAX_PARAMETERS or MAX_MODEL_BYTES. */
+/** A ConfigError if the model is above MAX_PARAMETERS or MAX_MODEL_BYTES. */
 export function checkModelSize(c: Config, vocabSize: number): void {
   const { parameters, bytes } = modelSize(c, vocabSize);
   const n = (x: number): string => x.toLocaleString("en-US");

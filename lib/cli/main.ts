@@ -316,8 +316,7 @@ function run(argv: readonly string[], io: Io = processIo): number {
     }
     const message = e instanceof Error ? e.message : String(e);
     report(`internal error: ${message}`);
-    if (process.env.MICROGPT_DEBUG && e instanceof Error)
-      report(e.stack ?? "");
+    if (process.env.MICROGPT_DEBUG && e instanceof Error) report(e.stack ?? "");
     return 1;
   }
 }
