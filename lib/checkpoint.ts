@@ -586,19 +586,21 @@ export function checkSaveTarget(file: string, keep: string | null = null): void 
   const kept = keep === null ? null : statOrNull(keep);
   if (stat !== null && stat.dev === kept?.dev && stat.ino === kept.ino)
     cannot(`it is the data file ${keep}, which the checkpoint would replace`);
-  const tmp = checkpointTempName(target);
   const folder = path.dirname(target);
+  const where = statOrNull(folder);
+  if (where === null) cannot(`the folder ${folder} does not exist`);
+  if (!where?.isDirectory()) cannot(`${folder} is not a folder`);
+  const tmp = checkpointTempName(target);
   try {
     fs.closeSync(fs.openSync(tmp, "w"));
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") cannot(`the folder ${folder} does not exist`);
-    if (code === "ENOTDIR") cannot(`${folder} is not a folder`);
     if (code === "EACCES" || code === "EPERM")
       cannot(`the folder ${folder} is not writable`);
+    if (code === "EROFS") cannot(`${folder} is on a read-only file system`);
     if (code === "ENAMETOOLONG")
       cannot(`the name is too long for its temporary file ${tmp}`);
-    cannot((e as Error).message);
+    cannot(`no file can be created in ${folder} (${code ?? "unknown"})`);
   }
   fs.rmSync(tmp, { force: true });
 }

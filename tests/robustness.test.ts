@@ -14,7 +14,7 @@ import {
   saveCheckpoint,
 } from "microgpt";
 // The CLI is compiled with lib but not part of the package's index.
-import { run, type Io } from "../lib/cli/main";
+import { OutputError, run, writeAll, type Io } from "../lib/cli/main";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microgpt-robust-"));
 const bin = path.join(__dirname, "..", "lib", "bin", "microgpt.js");
@@ -371,4 +371,273 @@ describe("a run that diverges writes nothing", () => {
       expect(cli(["sample", "--load", good, "--samples", "1"]).code).toBe(0);
     });
   }
+});
+
+describe("--save is checked before training", () => {
+  // --steps 1000: a check made only after training would take seconds, and
+  // the test's time limit would catch it; made before, the refusal is at once.
+  const refuse = (save: string, extra: string[] = []) =>
+    cli(["train", "--steps", "1000", "--save", save, ...extra]);
+
+  it("a folder that does not exist, a path through a file", () => {
+    const r = refuse(path.join(dir, "missing", "m.safetensors"));
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(
+      /^microgpt: cannot save to .*: the folder .*missing does not exist\n$/,
+    );
+    const f = file("plain.txt", "emma\n");
+    const through = refuse(path.join(f, "m.safetensors"));
+    expect(through.code).toBe(2);
+    expect(through.err).toMatch(/plain\.txt is not a folder\n$/);
+  });
+
+  it("a directory", () => {
+    const r = refuse(dir);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/^microgpt: cannot save to .*: it is a directory\n$/);
+  });
+
+  it("a device, not a regular file", () => {
+    const r = refuse("/dev/null");
+    expect(r.code).toBe(2);
+    expect(r.err).toBe(
+      "microgpt: cannot save to /dev/null: it is not a regular file\n",
+    );
+  });
+
+  it("the --data file: same path, a symbolic link, a hard link; the data unchanged", () => {
+    const data = file("names-kept.txt", "emma\nolivia\nava\n");
+    const soft = path.join(dir, "soft-link.txt");
+    const hard = path.join(dir, "hard-link.txt");
+    fs.symlinkSync(data, soft);
+    fs.linkSync(data, hard);
+    for (const save of [
+      data,
+      soft,
+      hard,
+      path.join(dir, ".", "names-kept.txt"),
+    ]) {
+      const r = refuse(save, ["--data", data]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(
+        /: it is the data file .*names-kept\.txt, which the checkpoint would replace\n$/,
+      );
+    }
+    expect(fs.readFileSync(data, "utf8")).toBe("emma\nolivia\nava\n");
+  });
+
+  it("a name too long for its temporary file (255 bytes at most)", () => {
+    const name = "m".repeat(250);
+    const r = refuse(path.join(dir, name));
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/: the name is too long for its temporary file /);
+    expect(fs.existsSync(path.join(dir, name))).toBe(false);
+  });
+
+  it("a folder that takes no files (/proc, /sys)", () => {
+    if (!fs.existsSync("/proc/version")) return;
+    for (const [save, why] of [
+      ["/proc/m.safetensors", "no file can be created in /proc (ENOENT)"],
+      ["/sys/m.safetensors", "the folder /sys is not writable"],
+    ]) {
+      const r = refuse(save);
+      expect(r.code).toBe(2);
+      expect(r.err).toBe(`microgpt: cannot save to ${save}: ${why}\n`);
+    }
+  });
+});
+
+describe("a checkpoint is written atomically and in place", () => {
+  const train = (save: string) =>
+    cli(["train", "--steps", "1", "--samples", "0", "--save", save]);
+
+  it("keeps an existing file's mode, and a symbolic link as a link", () => {
+    const f = path.join(dir, "mode.safetensors");
+    expect(train(f).code).toBe(0);
+    fs.chmodSync(f, 0o640);
+    const link = path.join(dir, "mode-link.safetensors");
+    fs.symlinkSync(f, link);
+    const before = fs.statSync(f).ino;
+    expect(train(link).code).toBe(0);
+    expect(fs.lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(fs.statSync(f).mode & 0o777).toBe(0o640);
+    expect(fs.statSync(f).ino).not.toBe(before); // a new file, renamed in
+    expect(loadCheckpoint(link).step).toBe(1);
+  });
+
+  it("leaves no temporary file, whether the write succeeds or fails", () => {
+    const sub = fs.mkdtempSync(path.join(dir, "clean-"));
+    expect(train(path.join(sub, "ok.safetensors")).code).toBe(0);
+    const ck = loadCheckpoint(path.join(sub, "ok.safetensors"));
+    // a write that fails after the temporary file exists: the target is a
+    // non-empty folder, which rename cannot replace
+    const busy = path.join(sub, "busy");
+    fs.mkdirSync(busy);
+    fs.writeFileSync(path.join(busy, "x"), "");
+    expect(() => saveCheckpoint(busy, ck)).toThrow(
+      /^cannot write checkpoint .*busy: /,
+    );
+    expect(fs.readdirSync(sub).sort()).toEqual(["busy", "ok.safetensors"]);
+  });
+});
+
+describe("limits known before anything is allocated: exit 2, one line, at once", () => {
+  // The test's time limit stands for "at once": each took 30 to 40 s and a
+  // native crash before the limits.
+  for (const [flags, message] of [
+    [
+      ["--n-layer", "10000000"],
+      /30,720,000,320 parameters, more than the limit of 10,000,000 \(flags --n-embd, --n-layer, --block-size\)/,
+    ],
+    [["--n-embd", "100000", "--n-head", "1"], /120,002,000,000 parameters/],
+    [["--block-size", "100000000"], /1,600,003,136 parameters/],
+    [
+      ["--block-size", "20000"],
+      /about 24 GiB of memory .*\(flags --block-size, --n-head, --n-layer\)/,
+    ],
+    [
+      ["--temperature", "5e-324"],
+      /temperature must be at least 1e-100, so that 1 \/ temperature is finite, got 5e-324 \(flag --temperature\)/,
+    ],
+  ] as const) {
+    it(`train ${flags.join(" ")}`, { timeout: 15_000 }, () => {
+      const r = microgpt(["train", ...flags]);
+      expect(r.status).toBe(2);
+      expect(r.stdout).toBe("");
+      expect(r.stderr).toMatch(/^microgpt: invalid configuration: [^\n]+\n$/);
+      expect(r.stderr).toMatch(message);
+    });
+  }
+
+  it("sample --temperature 5e-324 is refused before the checkpoint is read", () => {
+    const r = cli([
+      "sample",
+      "--load",
+      "/nonexistent",
+      "--temperature",
+      "5e-324",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/temperature must be at least 1e-100/);
+  });
+
+  it("the vocabulary of the data counts too", () => {
+    // 4.3 million parameters with one character; 16.3 million with 10,000
+    const data = file(
+      "wide-vocab.txt",
+      Array.from({ length: 10_000 }, (_, i) =>
+        String.fromCodePoint(0x4e00 + i),
+      ).join("\n"),
+    );
+    const r = cli([
+      "train",
+      "--data",
+      data,
+      "--n-embd",
+      "600",
+      "--n-head",
+      "1",
+      "--block-size",
+      "8",
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /^microgpt: invalid configuration: the model would have 16,326,000 parameters, .* \(flags --n-embd, --n-layer, --block-size\)\n$/,
+    );
+  });
+
+  it(
+    "sample --load /dev/zero, /dev/urandom, an endless pipe: exit 2, one line, no hang",
+    { timeout: 30_000 },
+    () => {
+      for (const source of ["/dev/zero", "/dev/urandom"]) {
+        const r = microgpt(["sample", "--load", source]);
+        expect(r.status).toBe(2);
+        expect(r.stderr).toMatch(/^microgpt: [^\n]+\n$/);
+      }
+      const piped = spawnSync(
+        "sh",
+        ["-c", `yes | '${process.execPath}' '${bin}' sample --load /dev/stdin`],
+        { encoding: "utf8", timeout: 30_000 },
+      );
+      expect(piped.status).toBe(2);
+      expect(piped.stderr).toMatch(
+        /^microgpt: \/dev\/stdin is not a microgpt checkpoint: its header length \(\d+ bytes\) is beyond any safetensors header/,
+      );
+    },
+  );
+
+  it(
+    "out of memory all the same (a small heap): one line, exit 1, no native trace",
+    { timeout: 60_000 },
+    () => {
+      const r = spawnSync(
+        process.execPath,
+        [bin, "train", "--n-embd", "128", "--n-layer", "4", "--steps", "3"],
+        {
+          encoding: "utf8",
+          timeout: 60_000,
+          env: { ...process.env, NODE_OPTIONS: "--max-old-space-size=100" },
+        },
+      );
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(
+        /^microgpt: out of memory \(the JavaScript heap's limit is \d+ MB\): try a smaller model \(--n-embd, --n-layer, --block-size\) or --engine fast\n$/,
+      );
+    },
+  );
+});
+
+describe("output errors: one line, exit 1, never a stack trace", () => {
+  const sh = (command: string) =>
+    spawnSync("sh", ["-c", command], { encoding: "utf8", timeout: 60_000 });
+  const m = `'${process.execPath}' '${bin}'`;
+
+  it("stdout on a full disk (/dev/full): ENOSPC", () => {
+    const r = sh(`${m} train --steps 5 > /dev/full`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "microgpt: cannot write to stdout: no space left on the device (ENOSPC)\n",
+    );
+  });
+
+  it("stdout not open for writing: EBADF", () => {
+    const r = sh(`${m} train --steps 5 1< /dev/null`);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(
+      "microgpt: cannot write to stdout: it is not open for writing (EBADF)\n",
+    );
+  });
+
+  it("stderr on a full disk or not open: the exit status still says it", () => {
+    for (const redirect of ["2> /dev/full", "2< /dev/null"]) {
+      const r = sh(`${m} train --steps x ${redirect}`);
+      expect(r.status).toBe(2);
+      const both = sh(`${m} train --steps 5 ${redirect} > /dev/full`);
+      expect(both.status).toBe(1);
+    }
+  });
+
+  it(
+    "stdout closed by its reader (| head -1) with --save: EPIPE, and the run is saved",
+    { timeout: 60_000 },
+    () => {
+      const f = path.join(dir, "epipe.safetensors");
+      const r = sh(`${m} train --save '${f}' | head -1`);
+      expect(r.stdout).toBe("num docs: 8403\n");
+      expect(r.stderr).toMatch(
+        /^microgpt: cannot write to stdout: it was closed by its reader \(EPIPE\); saved after step (\d+) to .*epipe\.safetensors \(continue with: microgpt train --resume .*\)\n$/,
+      );
+      const step = Number(/after step (\d+)/.exec(r.stderr)![1]);
+      expect(loadCheckpoint(f).step).toBe(step);
+    },
+  );
+
+  it("writeAll turns a failed write into an OutputError", () => {
+    const fd = fs.openSync(path.join(dir, "ro.txt"), "w+");
+    fs.closeSync(fd);
+    expect(() => writeAll(fd, "x")).toThrow(OutputError);
+    expect(() => writeAll(fd, "x")).toThrow(/\(EBADF\)$/);
+  });
 });
