@@ -15,6 +15,7 @@ import {
 } from "microgpt";
 // The CLI is compiled with lib but not part of the package's index.
 import { OutputError, run, writeAll, type Io } from "../lib/cli/main";
+import { FIELD_HELP } from "../lib/cli/args";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microgpt-robust-"));
 const bin = path.join(__dirname, "..", "lib", "bin", "microgpt.js");
@@ -639,5 +640,220 @@ describe("output errors: one line, exit 1, never a stack trace", () => {
     fs.closeSync(fd);
     expect(() => writeAll(fd, "x")).toThrow(OutputError);
     expect(() => writeAll(fd, "x")).toThrow(/\(EBADF\)$/);
+  });
+});
+
+// Random command lines and damaged checkpoints, in-process (run() is the whole
+// command but the worker thread and the process's streams).
+describe("fuzzing the flag parser and the checkpoint reader", () => {
+  const fz = fs.mkdtempSync(path.join(dir, "fuzz-"));
+  const names = file("fuzz-names.txt", "emma\nolivia\nava\nisabella\n");
+  const good = path.join(fz, "good.safetensors");
+  // a 6-step run stopped after step 2: resumable, and cheap to finish
+  const made = cli([
+    "train",
+    "--data",
+    names,
+    "--steps",
+    "6",
+    "--stop-after",
+    "2",
+    "--save",
+    good,
+  ]);
+  const goodBytes = fs.readFileSync(good);
+
+  /** Every outcome allowed: 0 (maybe a "stopped" note), or 1/2 and one line. */
+  function expectClean(r: { code: number; out: string; err: string }): void {
+    expect(r.err).not.toMatch(/internal error|\n.*\n|    at /);
+    if (r.code === 0) {
+      expect(r.err).toMatch(/^(|microgpt: stopped after step \d+ [^\n]*\n)$/);
+      return;
+    }
+    expect([1, 2]).toContain(r.code);
+    expect(r.err).toMatch(/^microgpt: [^\n]+\n$/);
+    expect(r.out + r.err).not.toMatch(RAW_CONTROL);
+  }
+
+  const flagNames = [
+    ...Object.keys(FIELD_HELP).map((f) => f.replace(/_/g, "-")),
+    ...[
+      "steps",
+      "lr",
+      "backward",
+      "samples",
+      "no-embed-norm",
+      "no-tie-weights",
+    ],
+    ...["preset", "engine", "data", "save", "load", "stop-after", "resume"],
+    ...["jsonl", "help", "h", "no-jsonl", "bogus", "", "-", "n_embd"],
+  ];
+  // small counts keep every valid run short; the rest is odd on purpose
+  const values = fc.oneof(
+    fc.constantFrom(
+      ...["0", "1", "2", "3", "4", "8", "16", "-1", "0.5", "1e-3", "1e300"],
+      ...["5e-324", "-0", "NaN", "Infinity", "9007199254740993", "0x10"],
+      ...["1e400", "", " ", "x", "true", "no", "original", "final", "fast"],
+      ...["value", "bos-eos", "relu2", "per-position", "\u001b]0;x\u0007"],
+    ),
+    fc.constantFrom(
+      good,
+      names,
+      fz,
+      path.join(fz, "missing", "f"),
+      "/dev/null",
+    ),
+    fc.constantFrom(path.join(fz, "out.safetensors"), "/dev/zero"),
+    fc.string({ maxLength: 6 }),
+  );
+  const token = fc.oneof(
+    fc
+      .tuple(fc.constantFrom(...flagNames), values)
+      .map(([n, v]) => [`--${n}`, v]),
+    fc
+      .tuple(fc.constantFrom(...flagNames), values)
+      .map(([n, v]) => [`--${n}=${v}`]),
+    fc.constantFrom(...flagNames).map((n) => [`--${n}`]),
+    values.map((v) => [v]),
+  );
+  const argv = fc
+    .tuple(
+      fc.constantFrom("train", "sample", "help", "--help", "-h", "fly", ""),
+      fc.array(token, { maxLength: 6 }),
+    )
+    // train's 1000 default steps would take seconds; a later --steps wins
+    .map(([command, tokens]) => [
+      command,
+      ...(command === "train" ? ["--steps", "3", "--samples", "2"] : []),
+      ...tokens.flat(),
+    ]);
+
+  it(
+    "random flag lists: exit 0, or one line with exit 2 (1 if training diverges), quickly (property)",
+    { timeout: 120_000 },
+    () => {
+      expect(made.code).toBe(0);
+      let n = 0;
+      let slowest = 0;
+      const codes = new Map<number, number>();
+      fc.assert(
+        fc.property(argv, (args) => {
+          n++;
+          const started = performance.now();
+          const r = cli(args);
+          slowest = Math.max(slowest, performance.now() - started);
+          codes.set(r.code, (codes.get(r.code) ?? 0) + 1);
+          expectClean(r);
+          expect(slowest).toBeLessThan(10_000); // a hang, not a speed test
+        }),
+        { numRuns: 1000 },
+      );
+      console.log(
+        `fuzzing the flag parser: ${n} cases, exit codes ${JSON.stringify(
+          Object.fromEntries(codes),
+        )}, slowest ${slowest.toFixed(0)} ms`,
+      );
+    },
+  );
+
+  /** The header of the good file as JSON, and where its data starts. */
+  const headerLength = Number(goodBytes.readBigUInt64LE(0));
+  const headerJson = JSON.parse(
+    goodBytes.subarray(8, 8 + headerLength).toString("utf8"),
+  ) as Record<string, Record<string, unknown>>;
+  function withHeader(json: unknown): Buffer {
+    const text = Buffer.from(JSON.stringify(json));
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64LE(BigInt(text.length));
+    return Buffer.concat([length, text, goodBytes.subarray(8 + headerLength)]);
+  }
+  const odd = fc.constantFrom<unknown>(
+    ...[1e8, 2 ** 40, -1, 0, 0.5, 1e308, 2 ** 53 + 2, "1e8", "x", "", null],
+    ...[true, {}, "\u001b", "9".repeat(400), { count: 1 }],
+    ...[[], [1], [null], ["ab"], ["b", "a"], ["a", "a"], ["\u0000"]],
+    ...[[1e15, 1e15], [0, -8], [16, 16, 16], ["F64"]],
+  );
+  const sampleOf = (bytes: Uint8Array) => {
+    const f = path.join(fz, "mutant.safetensors");
+    fs.writeFileSync(f, bytes);
+    return cli(["sample", "--load", f, "--samples", "2"]);
+  };
+
+  it("checkpoints with bytes flipped: samples, or exit 2 with one line (property)", () => {
+    let n = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.tuple(
+            fc.nat({ max: goodBytes.length - 1 }),
+            fc.integer({ min: 1, max: 255 }),
+          ),
+          { minLength: 1, maxLength: 8 },
+        ),
+        fc.boolean(),
+        (flips, inHeader) => {
+          n++;
+          const bytes = Uint8Array.from(goodBytes);
+          // half the cases flip bytes of the 8-byte length and the header
+          for (const [at, x] of flips)
+            bytes[inHeader ? at % (8 + headerLength) : at] ^= x;
+          const r = sampleOf(bytes);
+          if (r.code !== 0) {
+            refused++;
+            expect(r.code).toBe(2);
+          }
+          expectClean(r);
+        },
+      ),
+      { numRuns: 400 },
+    );
+    console.log(
+      `fuzzing checkpoints, bytes flipped: ${n} cases, ${refused} refused`,
+    );
+  });
+
+  it("checkpoints with header fields set to huge or odd values: exit 2 with one line, or samples (property)", () => {
+    const meta = headerJson.__metadata__ as Record<string, string>;
+    const config = JSON.parse(meta.config) as Record<string, unknown>;
+    const docs = JSON.parse(meta.docs) as Record<string, unknown>;
+    const field = fc.oneof(
+      fc.tuple(fc.constant("config"), fc.constantFrom(...Object.keys(config))),
+      fc.tuple(fc.constant("docs"), fc.constantFrom(...Object.keys(docs))),
+      fc.tuple(fc.constant("meta"), fc.constantFrom(...Object.keys(meta))),
+      fc.tuple(
+        fc.constant("tensor"),
+        fc.constantFrom("wte", "wpe", "adam.m.wte"),
+      ),
+    );
+    let n = 0;
+    let refused = 0;
+    fc.assert(
+      fc.property(field, odd, ([where, key], value) => {
+        n++;
+        const json = structuredClone(headerJson);
+        const m = json.__metadata__ as Record<string, string>;
+        if (where === "config")
+          m.config = JSON.stringify({ ...config, [key]: value });
+        else if (where === "docs")
+          m.docs = JSON.stringify({ ...docs, [key]: value });
+        else if (where === "meta")
+          m[key] = typeof value === "string" ? value : JSON.stringify(value);
+        else
+          json[key] = {
+            ...json[key],
+            [["shape", "data_offsets", "dtype"][n % 3]]: value,
+          };
+        const r = sampleOf(withHeader(json));
+        if (r.code !== 0) refused++;
+        else expect(r.out).toMatch(/^sample  1: /);
+        expectClean(r);
+        if (r.code !== 0) expect(r.code).toBe(2);
+      }),
+      { numRuns: 600 },
+    );
+    console.log(
+      `fuzzing checkpoints, header fields: ${n} cases, ${refused} refused`,
+    );
   });
 });
