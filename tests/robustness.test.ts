@@ -16,6 +16,7 @@ import {
 // The CLI is compiled with lib but not part of the package's index.
 import { OutputError, run, writeAll, type Io } from "../lib/cli/main";
 import { FIELD_HELP } from "../lib/cli/args";
+import { formatSeconds } from "../lib/cli/progress";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "microgpt-robust-"));
 const bin = path.join(__dirname, "..", "lib", "bin", "microgpt.js");
@@ -855,5 +856,15 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
     console.log(
       `fuzzing checkpoints, header fields: ${n} cases, ${refused} refused`,
     );
+  });
+});
+
+describe("the progress line's time left", () => {
+  it("never reads 1m60s: seconds are rounded before minutes are taken", () => {
+    expect(formatSeconds(119.5)).toBe("2m00s");
+    expect(formatSeconds(59.2)).toBe("1m00s");
+    expect(formatSeconds(61)).toBe("1m01s");
+    expect(formatSeconds(3.2)).toBe("4s");
+    expect(formatSeconds(Infinity)).toBe("?");
   });
 });

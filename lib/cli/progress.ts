@@ -9,9 +9,10 @@ interface Progress {
 
 function formatSeconds(s: number): string {
   if (!Number.isFinite(s)) return "?";
-  if (s < 60) return `${Math.ceil(s)}s`;
-  const m = Math.floor(s / 60);
-  return `${m}m${String(Math.ceil(s - 60 * m)).padStart(2, "0")}s`;
+  const whole = Math.ceil(s); // rounded first: 119.5 s is 2m00s, not 1m60s
+  if (whole < 60) return `${whole}s`;
+  const m = Math.floor(whole / 60);
+  return `${m}m${String(whole - 60 * m).padStart(2, "0")}s`;
 }
 
 function createProgress(
