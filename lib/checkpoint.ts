@@ -716,7 +716,7 @@ export function loadCheckpoint(file: string): Checkpoint {
   return decodeCheckpoint(bytes, file);
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 39
+// %% ../chapters/10-keeping-a-model.ipynb 41
 import { type Training } from "./train";
 
 /** A checkpoint of a training state (everything copied). */
@@ -732,7 +732,7 @@ export function checkpointOf(t: Training, docs: DocsInfo | null): Checkpoint {
   };
 }
 
-// %% ../chapters/10-keeping-a-model.ipynb 40
+// %% ../chapters/10-keeping-a-model.ipynb 42
 import { layoutLeaves, prepareRun, startTraining, valueEngine, type Engine } from "./train";
 
 /**

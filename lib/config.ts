@@ -171,10 +171,12 @@ export function modelSize(
   c: Config,
   vocabSize: number,
 ): { parameters: number; bytes: number } {
-  const { n_embd: e, n_head: h, n_layer: l, block_size: t } = c;
+  const e = c.n_embd;
+  const t = c.block_size;
   const tables = vocabSize * e * (c.tie_weights ? 1 : 2) + t * e;
-  const parameters = tables + l * 12 * e * e;
-  const activations = t * (l * (2 * h * t + 17 * e + h) + 3 * vocabSize);
+  const parameters = tables + c.n_layer * 12 * e * e;
+  const perLayer = 2 * c.n_head * t + 17 * e + c.n_head;
+  const activations = t * (c.n_layer * perLayer + 3 * vocabSize);
   return {
     parameters,
     bytes: parameters * BYTES_PER_PARAMETER + 8 * activations,

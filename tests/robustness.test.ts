@@ -11,6 +11,7 @@ import {
   MAX_DATA_BYTES,
   loadCheckpoint,
   loadDocs,
+  modelFromCheckpoint,
   saveCheckpoint,
 } from "microgpt";
 // The CLI is compiled with lib but not part of the package's index.
@@ -866,5 +867,83 @@ describe("the progress line's time left", () => {
     expect(formatSeconds(61)).toBe("1m01s");
     expect(formatSeconds(3.2)).toBe("4s");
     expect(formatSeconds(Infinity)).toBe("?");
+  });
+});
+
+describe("a checkpoint's configuration and counters are held to the limits", () => {
+  const f = path.join(dir, "limits.safetensors");
+  const trained = cli(["train", "--steps", "2", "--samples", "0", "--save", f]);
+  const bytes = fs.readFileSync(f);
+  const length = Number(bytes.readBigUInt64LE(0));
+  const json = JSON.parse(bytes.subarray(8, 8 + length).toString()) as {
+    __metadata__: Record<string, string>;
+  };
+  function withMeta(
+    key: string,
+    change: (v: Record<string, unknown>) => void,
+  ): string {
+    const copy = structuredClone(json);
+    const value = JSON.parse(copy.__metadata__[key]) as Record<string, unknown>;
+    change(value);
+    copy.__metadata__[key] = JSON.stringify(value);
+    const text = Buffer.from(JSON.stringify(copy));
+    const head = Buffer.alloc(8);
+    head.writeBigUInt64LE(BigInt(text.length));
+    const out = path.join(dir, `limits-${key}.safetensors`);
+    fs.writeFileSync(
+      out,
+      Buffer.concat([head, text, bytes.subarray(8 + length)]),
+    );
+    return out;
+  }
+
+  it("n_layer 1e8 in the header: sample exits 2 with one line, at once", () => {
+    expect(trained.code).toBe(0);
+    const r = cli([
+      "sample",
+      "--load",
+      withMeta("config", (c) => (c.n_layer = 1e8)),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err).toMatch(
+      /^microgpt: checkpoint .* is corrupt: invalid configuration: the model would have 307,200,000,320 parameters, more than the limit of 10,000,000\n$/,
+    );
+  });
+
+  it("a count of 1e8 documents: version 2 and version 1 files, exit 2 at once", () => {
+    const r = cli([
+      "sample",
+      "--load",
+      withMeta("docs", (d) => (d.count = 1e8)),
+    ]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(
+      /it counts 100000000 documents, more than the 33554432 a run can have\n$/,
+    );
+    // version 1: the generator was rebuilt by shuffling that many documents
+    const ck = loadCheckpoint(f);
+    const model = modelFromCheckpoint(ck).model;
+    const v1 = file(
+      "limits-v1.json",
+      JSON.stringify({
+        format: "microgpt-checkpoint",
+        version: 1,
+        config: ck.config,
+        vocab: { special_tokens: ck.config.special_tokens, chars: ck.chars },
+        docs: 1e8,
+        params: Object.fromEntries(
+          Object.entries(model.stateDict).map(([name, m]) => [
+            name,
+            m.map((row) => row.map((w) => w.data)),
+          ]),
+        ),
+      }),
+    );
+    const old = cli(["sample", "--load", v1]);
+    expect(old.code).toBe(2);
+    expect(old.err).toMatch(
+      /^microgpt: checkpoint .* is corrupt: bad document count\n$/,
+    );
   });
 });

@@ -316,7 +316,8 @@ function run(argv: readonly string[], io: Io = processIo): number {
     }
     const message = e instanceof Error ? e.message : String(e);
     report(`internal error: ${message}`);
-    if (process.env.MICROGPT_DEBUG && e instanceof Error) report(e.stack ?? "");
+    if (process.env.MICROGPT_DEBUG && e instanceof Error)
+      io.err(`${e.stack ?? ""}\n`); // raw, for a developer
     return 1;
   }
 }
