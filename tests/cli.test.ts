@@ -630,7 +630,9 @@ describe("checkpoints", () => {
       path.join(dir, "no", "such", "m.safetensors"),
     ]);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/^microgpt: cannot write checkpoint [^\n]+\n$/);
+    expect(r.err).toMatch(
+      /^microgpt: cannot save to [^\n]+: the folder [^\n]+ does not exist\n$/,
+    );
   });
 });
 

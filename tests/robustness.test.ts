@@ -401,11 +401,15 @@ describe("--save is checked before training", () => {
     expect(r.err).toMatch(/^microgpt: cannot save to .*: it is a directory\n$/);
   });
 
-  it("a device, not a regular file", () => {
-    const r = refuse("/dev/null");
+  it("a named pipe, not a regular file", () => {
+    // Never a real device such as /dev/null: with the check broken, the save
+    // would rename a checkpoint over it, for every program on the machine.
+    const fifo = path.join(dir, "a-pipe");
+    if (spawnSync("mkfifo", [fifo]).status !== 0) return;
+    const r = refuse(fifo);
     expect(r.code).toBe(2);
     expect(r.err).toBe(
-      "microgpt: cannot save to /dev/null: it is not a regular file\n",
+      `microgpt: cannot save to ${fifo}: it is not a regular file\n`,
     );
   });
 
@@ -664,6 +668,7 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
     good,
   ]);
   const goodBytes = fs.readFileSync(good);
+  fs.mkdirSync(path.join(fz, "sub"));
 
   /** Every outcome allowed: 0 (maybe a "stopped" note), or 1/2 and one line. */
   function expectClean(r: { code: number; out: string; err: string }): void {
@@ -698,14 +703,9 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
       ...["1e400", "", " ", "x", "true", "no", "original", "final", "fast"],
       ...["value", "bos-eos", "relu2", "per-position", "\u001b]0;x\u0007"],
     ),
-    fc.constantFrom(
-      good,
-      names,
-      fz,
-      path.join(fz, "missing", "f"),
-      "/dev/null",
-    ),
-    fc.constantFrom(path.join(fz, "out.safetensors"), "/dev/zero"),
+    fc.constantFrom(good, names, fz, path.join(fz, "missing", "f")),
+    // only files of its own: a --save must never be able to hit /dev/null
+    fc.constantFrom(path.join(fz, "out.safetensors"), path.join(fz, "sub")),
     fc.string({ maxLength: 6 }),
   );
   const token = fc.oneof(
