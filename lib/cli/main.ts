@@ -128,10 +128,7 @@ function startFromArgs(args: TrainArgs): { t: Training; docs: DocsInfo } {
   }
   const config = namingFlags(() => makeConfig(args.overrides, args.preset));
   const docs = readDocs(args.data);
-<<<<<<< HEAD
-=======
   // the model's size is checked again with the vocabulary of the data
->>>>>>> 2f8f62a (Limits known up front (MAX_PARAMETERS, MAX_MODEL_BYTES from modelSize, MIN_TEMPERATURE; in --help), checkpoints read with a bound and held to the limits; --save checked before training (folder, directory, data file, temporary name), written with fsync and the old mode, through links; output errors (EPIPE, ENOSPC, EBADF) end with one line and exit 1, saving the run; out of memory is one line)
   const run = namingFlags(() => prepareRun(docs, config));
   return {
     // refuses what the engine cannot run
