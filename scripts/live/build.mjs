@@ -1,5 +1,6 @@
-// Bundles the live page's widget (scripts/live/widget.ts + the lib modules it uses) for the
-// browser: `node scripts/live/build.mjs OUTDIR` writes OUTDIR/live.js and OUTDIR/live.css.
+// Bundles the live page's playground (scripts/live/widget.ts, its Web Worker worker.ts, and the
+// lib modules they use) for the browser: `node scripts/live/build.mjs OUTDIR` writes
+// OUTDIR/live.js (the worker's code inside it) and OUTDIR/live.css.
 // Sphinx copies OUTDIR into the book's _static folder (html_static_path in _config.yml).
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync } from "node:fs";
@@ -14,12 +15,12 @@ if (!outdir) {
 }
 mkdirSync(outdir, { recursive: true });
 
-// lib/data.ts reads files with `fs` (loadDocs), which the widget never calls: give the browser
-// an empty module instead. The @stdlib name lists have a `browser` entry that esbuild follows.
+// lib/data.ts reads files with `fs` (loadDocs), lib/checkpoint.ts writes them and hashes
+// documents with `crypto`; the page calls none of these: give the browser an empty module. The @stdlib name lists have a `browser` entry that esbuild follows.
 const stubNodeBuiltins = {
   name: "stub-node-builtins",
   setup(build) {
-    build.onResolve({ filter: /^(node:)?(fs|path)$/ }, (args) => ({
+    build.onResolve({ filter: /^(node:)?(fs|path|crypto)$/ }, (args) => ({
       path: args.path,
       namespace: "stub",
     }));
@@ -30,9 +31,7 @@ const stubNodeBuiltins = {
   },
 };
 
-const result = await esbuild.build({
-  entryPoints: [join(here, "widget.ts")],
-  outfile: join(outdir, "live.js"),
+const common = {
   bundle: true,
   platform: "browser",
   format: "iife",
@@ -43,14 +42,29 @@ const result = await esbuild.build({
   plugins: [stubNodeBuiltins],
   logLevel: "warning",
   metafile: true,
+};
+// The worker first: its code rides inside live.js as a string (a Blob worker also runs from
+// file://, where Chromium refuses a worker script file).
+const worker = await esbuild.build({
+  ...common,
+  entryPoints: [join(here, "worker.ts")],
+  write: false,
+});
+const result = await esbuild.build({
+  ...common,
+  entryPoints: [join(here, "widget.ts")],
+  outfile: join(outdir, "live.js"),
+  define: { LIVE_WORKER_SOURCE: JSON.stringify(worker.outputFiles[0].text) },
 });
 // The page trains and samples: the book's charts and Graphviz must not ride along (of the
 // helpers, only the smoothing of a curve, helpers/smooth.ts, which imports nothing).
-const heavy = Object.keys(result.metafile.inputs).filter(
-  (f) =>
-    /node_modules\/(vega|vega-lite|@viz-js)\//.test(f) ||
-    (/(^|\/)helpers\//.test(f) && !f.endsWith("helpers/smooth.ts")),
-);
+const heavy = [worker, result]
+  .flatMap((r) => Object.keys(r.metafile.inputs))
+  .filter(
+    (f) =>
+      /node_modules\/(vega|vega-lite|@viz-js)\//.test(f) ||
+      (/(^|\/)helpers\//.test(f) && !f.endsWith("helpers/smooth.ts")),
+  );
 if (heavy.length > 0) {
   console.error(`the live page must not bundle ${heavy.join(", ")}`);
   process.exit(1);

@@ -1,31 +1,40 @@
-// The live page's widget: trains the book's default model in the reader's browser with the
-// library's own training step (`trainStep` of lib/train.ts, a chunk of steps per frame), draws the
-// loss as it goes, then samples. Bundled by scripts/live/build.mjs into book/_build/live/live.js for `make book`.
-// It imports lib's sources module by module (not lib/index) so that the bundle stays small.
-import { defaultCorpus } from "../../lib/data";
-import { makeConfig, type Config } from "../../lib/config";
-import {
-  prepareRun,
-  startTraining,
-  trainStep,
-  valueEngine,
-  type Run,
-} from "../../lib/train";
-import { sampleMany } from "../../lib/sample";
-import { movingAverage } from "../../helpers/smooth";
+// The live page's playground (chapters/live.md): settings and data, training in a Web Worker
+// (worker.ts) with the loss drawn as it goes, then probing the trained model: next-letter
+// probabilities and every head's attention for a prefix, resampling at any temperature,
+// earlier runs to compare, checkpoints to download and load. Bundled by scripts/live/build.mjs.
+import { defaultConfig, type Config } from "../../lib/config";
+import { createChart, SMOOTH, type Curve, type References } from "./chart";
+import { SETTINGS, defaultText, flagOf, readSetting } from "./settings";
+import type { DataChoice, EngineKind, FromWorker, ProbeResult, ToWorker } from "./protocol";
 
-/** What a finished or running session has produced; also read by the browser tests. */
+// The worker's bundled source, put here by build.mjs: a worker made from a Blob runs even
+// when the book is opened from disk (file://), where a worker script file would be refused.
+declare const LIVE_WORKER_SOURCE: string;
+
+/** What the page shows; the browser tests read it. */
 export interface LiveState {
   status: "idle" | "training" | "stopped" | "done" | "error";
   config: Config | null;
+  engine: EngineKind;
   losses: number[];
+  previews: { step: number; samples: string[] }[];
   samples: string[];
+  probe: ProbeResult | null;
   error: string | null;
+  /** When the last Stop was pressed and when the run reported that it had stopped (ms). */
+  stopTimes: { asked: number; stopped: number } | null;
 }
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-// A chunk of steps runs for about this long before the page gets control back.
-const CHUNK_MS = 30;
+interface RunRecord {
+  label: string;
+  losses: number[];
+  color: string;
+}
+
+const RUN_COLORS = ["#d95f02", "#7570b3", "#e7298a", "#66a61e"];
+const KEEP_RUNS = 4;
+/** If the worker has not stopped this long after Stop, it is ended (and a fresh one started). */
+const STOP_DEADLINE_MS = 900;
 
 function el<K extends keyof HTMLElementTagNameMap>(
   tag: K,
@@ -37,342 +46,444 @@ function el<K extends keyof HTMLElementTagNameMap>(
   return node;
 }
 
-function svgEl(
-  tag: string,
-  attrs: Record<string, string | number>,
-): SVGElement {
-  const node = document.createElementNS(SVG_NS, tag);
-  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
-  return node;
+function mean(values: readonly number[]): number {
+  return values.reduce((a, b) => a + b, 0) / values.length;
 }
 
-/** Lets the browser paint and handle input before the next chunk of training. */
-function yieldToPage(): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, 0));
+/** How often to show preview samples: every few hundred steps, about five times a run. */
+function previewEvery(steps: number): number {
+  if (steps < 200) return 0;
+  return Math.max(100, Math.round(steps / 5 / 100) * 100);
 }
 
-/** A loss chart: every step's loss (faint) and its running mean over 50 steps (bold). */
-function createChart(host: HTMLElement): {
-  reset(steps: number): void;
-  draw(losses: readonly number[]): void;
-} {
-  const W = 640;
-  const H = 260;
-  const pad = { left: 44, right: 12, top: 12, bottom: 32 };
-  const svg = svgEl("svg", {
-    viewBox: `0 0 ${W} ${H}`,
-    role: "img",
-    class: "live-chart",
-  });
-  const title = svgEl("title", {});
-  title.textContent = "Training loss at each step";
-  const axes = svgEl("g", { class: "live-axes" });
-  const raw = svgEl("polyline", { class: "live-raw", fill: "none" });
-  const mean = svgEl("polyline", { class: "live-mean", fill: "none" });
-  svg.append(title, axes, raw, mean);
-  host.append(svg);
-  let total = 1;
-  const yMin = 1.5;
-  const yMax = 4;
-  const x = (step: number): number =>
-    pad.left +
-    ((step - 1) / Math.max(1, total - 1)) * (W - pad.left - pad.right);
-  const y = (loss: number): number => {
-    const c = Math.min(yMax, Math.max(yMin, loss));
-    return pad.top + ((yMax - c) / (yMax - yMin)) * (H - pad.top - pad.bottom);
-  };
-  const drawAxes = (): void => {
-    axes.replaceChildren();
-    const x0 = pad.left;
-    const x1 = W - pad.right;
-    const yBottom = H - pad.bottom;
-    axes.append(
-      svgEl("line", { x1: x0, y1: pad.top, x2: x0, y2: yBottom }),
-      svgEl("line", { x1: x0, y1: yBottom, x2: x1, y2: yBottom }),
-    );
-    for (let v = yMin; v <= yMax + 1e-9; v += 0.5) {
-      axes.append(svgEl("line", { x1: x0 - 4, y1: y(v), x2: x0, y2: y(v) }));
-      const t = svgEl("text", { x: x0 - 7, y: y(v) + 4, "text-anchor": "end" });
-      t.textContent = v.toFixed(1);
-      axes.append(t);
-    }
-    const ticks = 5;
-    for (let i = 0; i <= ticks; i++) {
-      const step = Math.max(1, Math.round(1 + ((total - 1) * i) / ticks));
-      axes.append(
-        svgEl("line", {
-          x1: x(step),
-          y1: yBottom,
-          x2: x(step),
-          y2: yBottom + 4,
-        }),
-      );
-      const t = svgEl("text", {
-        x: x(step),
-        y: yBottom + 17,
-        "text-anchor": "middle",
-      });
-      t.textContent = String(step);
-      axes.append(t);
-    }
-    const label = svgEl("text", {
-      x: (x0 + x1) / 2,
-      y: H - 2,
-      "text-anchor": "middle",
-    });
-    label.textContent = "step";
-    const yMid = (pad.top + yBottom) / 2;
-    const yLabel = svgEl("text", {
-      x: 12,
-      y: yMid,
-      "text-anchor": "middle",
-      transform: `rotate(-90 12 ${yMid})`,
-    });
-    yLabel.textContent = "loss";
-    axes.append(label, yLabel);
-  };
-  drawAxes();
+function createWorker(): Worker {
+  const url = URL.createObjectURL(
+    new Blob([LIVE_WORKER_SOURCE], { type: "text/javascript" }),
+  );
+  const worker = new Worker(url);
+  URL.revokeObjectURL(url);
+  return worker;
+}
+
+/** The settings that differ from the defaults, as a short label and as command-line flags. */
+function describe(config: Config, engine: EngineKind, data: DataChoice): { label: string; command: string } {
+  const changed = SETTINGS.filter((s) => config[s.key] !== defaultConfig[s.key]);
+  const label = changed.map((s) => `${s.label} ${String(config[s.key])}`);
+  if (engine !== "fast") label.push(`${engine} engine`);
+  if (data.kind !== "builtin") label.push(data.kind === "file" ? data.name : "pasted list");
+  const flags = changed.map((s) => `${flagOf(s.key)} ${String(config[s.key])}`);
+  if (data.kind === "file") flags.push(`--data ${data.name}`);
+  if (data.kind === "pasted") flags.push("--data FILE");
+  flags.push(`--engine ${engine}`);
   return {
-    reset(steps: number): void {
-      total = steps;
-      raw.setAttribute("points", "");
-      mean.setAttribute("points", "");
-      drawAxes();
-    },
-    draw(losses: readonly number[]): void {
-      const rawPts: string[] = [];
-      const meanPts: string[] = [];
-      const means = movingAverage(losses, 50);
-      for (let i = 0; i < losses.length; i++) {
-        rawPts.push(`${x(i + 1).toFixed(1)},${y(losses[i]).toFixed(1)}`);
-        meanPts.push(`${x(i + 1).toFixed(1)},${y(means[i]).toFixed(1)}`);
-      }
-      raw.setAttribute("points", rawPts.join(" "));
-      mean.setAttribute("points", meanPts.join(" "));
-    },
+    label: label.length > 0 ? label.join(", ") : "default settings",
+    command: ["npx microgpt train", ...flags].join(" "),
   };
 }
 
-function numberField(
-  label: string,
-  name: string,
-  value: number,
-  min: number,
-  max: number,
-): { wrap: HTMLLabelElement; input: HTMLInputElement } {
-  const input = el("input", {
-    type: "number",
-    name,
-    min: String(min),
-    max: String(max),
-    step: "1",
-    value: String(value),
-    required: true,
-  });
-  return {
-    wrap: el("label", { className: "live-field" }, `${label} `, input),
-    input,
-  };
-}
-
-function readInt(input: HTMLInputElement, what: string): number {
-  const v = Number(input.value);
-  const min = Number(input.min);
-  const max = Number(input.max);
-  if (!Number.isSafeInteger(v) || v < min || v > max)
-    throw new Error(`${what} must be a whole number from ${min} to ${max}`);
-  return v;
+function namesList(list: HTMLOListElement, names: readonly string[]): void {
+  // A sample can be empty: the model may draw the end token first.
+  list.replaceChildren(
+    ...names.map((s) =>
+      s === ""
+        ? el("li", { className: "live-empty", title: "the model drew the end token first" }, "(empty)")
+        : el("li", {}, s),
+    ),
+  );
 }
 
 function mount(root: HTMLElement): void {
   const state: LiveState = {
     status: "idle",
     config: null,
+    engine: "fast",
     losses: [],
+    previews: [],
     samples: [],
+    probe: null,
     error: null,
+    stopTimes: null,
   };
   (window as unknown as { microgptLive: LiveState }).microgptLive = state;
-  root.dataset.status = state.status;
 
-  const steps = numberField("Steps", "steps", 1000, 1, 10000);
-  const seed = numberField("Seed", "seed", 42, 0, 2 ** 31 - 1);
-  const samples = numberField("Samples", "samples", 20, 0, 100);
-  const trainBtn = el(
-    "button",
-    { type: "submit", className: "live-train" },
-    "Train",
+  // ---- the form: one field per setting, the engine, the data
+  const inputs = new Map<keyof Config, HTMLInputElement>();
+  const fields = SETTINGS.map((s) => {
+    const input = el("input", {
+      type: "text",
+      inputMode: s.kind === "int" ? "numeric" : "decimal",
+      name: s.key,
+      value: defaultText(s),
+      title: s.help,
+      autocomplete: "off",
+    });
+    inputs.set(s.key, input);
+    return el("label", { className: "live-field" }, el("span", {}, s.label), input);
+  });
+  const engineSelect = el(
+    "select",
+    { name: "engine" },
+    el("option", { value: "fast", selected: true }, "fast (flat arrays)"),
+    el("option", { value: "value" }, "Value (the graph)"),
   );
-  const stopBtn = el(
-    "button",
-    { type: "button", className: "live-stop", disabled: true },
-    "Stop",
+  const dataSelect = el(
+    "select",
+    { name: "data" },
+    el("option", { value: "builtin", selected: true }, "the built-in names"),
+    el("option", { value: "pasted" }, "a list I paste"),
+    el("option", { value: "file" }, "a file I open"),
   );
+  const pasteArea = el("textarea", {
+    name: "pasted",
+    rows: 5,
+    placeholder: "one document per line, e.g.\nanna\nbob",
+    hidden: true,
+  });
+  pasteArea.setAttribute("aria-label", "documents, one per line");
+  const dataFile = el("input", { type: "file", name: "datafile", accept: ".txt,text/plain", hidden: true });
+  dataFile.setAttribute("aria-label", "data file, one document per line");
+  dataSelect.addEventListener("change", () => {
+    pasteArea.hidden = dataSelect.value !== "pasted";
+    dataFile.hidden = dataSelect.value !== "file";
+  });
+  const trainBtn = el("button", { type: "submit", className: "live-train" }, "Train");
+  const stopBtn = el("button", { type: "button", className: "live-stop", disabled: true }, "Stop");
   const form = el(
     "form",
-    { className: "live-form" },
-    steps.wrap,
-    seed.wrap,
-    samples.wrap,
-    trainBtn,
-    stopBtn,
+    { className: "live-form", noValidate: true },
+    el("div", { className: "live-fields" }, ...fields,
+      el("label", { className: "live-field" }, el("span", {}, "Engine"), engineSelect),
+      el("label", { className: "live-field" }, el("span", {}, "Data"), dataSelect)),
+    pasteArea,
+    dataFile,
+    el("div", { className: "live-buttons" }, trainBtn, stopBtn),
   );
+  const command = el("p", { className: "live-command" });
   const status = el("p", { className: "live-status" }, "Ready: press Train.");
   status.setAttribute("aria-live", "polite");
+  status.setAttribute("role", "status");
+
+  // ---- while it trains
   const chartHost = el("div", { className: "live-chart-host" });
   const chart = createChart(chartHost);
+  const legend = el("ul", { className: "live-legend" });
+  const previewsBox = el("div", { className: "live-previews" });
   const samplesTitle = el("p", { className: "live-samples-title" });
   const samplesList = el("ol", { className: "live-samples" });
   const log = el("pre", { className: "live-log" });
   const details = el(
     "details",
     { className: "live-details" },
-    el(
-      "summary",
-      {},
-      "Every loss at full precision (the format of microgpt train --jsonl)",
-    ),
+    el("summary", {}, "Every loss at full precision (the format of microgpt train --jsonl)"),
     log,
   );
-  root.replaceChildren(
-    form,
-    status,
-    chartHost,
-    samplesTitle,
-    samplesList,
-    details,
-  );
 
-  let stopRequested = false;
+  // ---- after it trains
+  const prefixInput = el("input", { type: "text", name: "prefix", autocomplete: "off", spellcheck: false });
+  const tempSlider = el("input", { type: "range", name: "temperature-slider", min: "0.1", max: "2", step: "0.05" });
+  const tempValue = el("output", { className: "live-temp-value" });
+  const probeError = el("p", { className: "live-probe-error" });
+  probeError.setAttribute("aria-live", "polite");
+  const probsBox = el("div", { className: "live-probs" });
+  const attnBox = el("div", { className: "live-attn" });
+  const saveBtn = el("button", { type: "button", className: "live-save" }, "Download checkpoint");
+  const loadInput = el("input", { type: "file", name: "checkpoint", accept: ".safetensors" });
+  const probe = el(
+    "section",
+    { className: "live-probe", hidden: true },
+    el("h3", {}, "Ask the model"),
+    el("label", { className: "live-field live-prefix" }, el("span", {}, "Prefix"), prefixInput),
+    probeError,
+    el("div", { className: "live-probe-grid" },
+      el("div", {}, el("h4", {}, "What comes next"), probsBox),
+      el("div", {}, el("h4", {}, "Where each head looks"), attnBox)),
+    el("h3", {}, "Sample again"),
+    el("label", { className: "live-field" }, el("span", {}, "Temperature"), tempSlider, tempValue),
+  );
+  const files = el(
+    "div",
+    { className: "live-files" },
+    saveBtn,
+    el("label", { className: "live-field" }, el("span", {}, "Load a checkpoint"), loadInput),
+  );
+  saveBtn.disabled = true;
+
+  root.replaceChildren(form, command, status, chartHost, legend, previewsBox, samplesTitle,
+    samplesList, probe, files, details);
+  root.dataset.status = state.status;
+
   const setStatus = (s: LiveState["status"], text: string): void => {
     state.status = s;
     root.dataset.status = s;
     status.textContent = text;
   };
 
-  stopBtn.addEventListener("click", () => {
-    stopRequested = true;
+  // ---- runs and the chart
+  const runs: RunRecord[] = [];
+  let refs: References | null = null;
+  let steps = defaultConfig.num_steps;
+  let currentLabel = "";
+  const redraw = (): void => {
+    chart.draw(steps, state.status === "idle" ? null : { losses: state.losses, color: null },
+      runs.map((r) => ({ losses: r.losses, color: r.color } satisfies Curve)), refs);
+    const item = (color: string | null, text: string): HTMLLIElement => {
+      const swatch = el("span", { className: "live-swatch" + (color ? "" : " live-swatch-current") });
+      if (color) swatch.style.background = color;
+      return el("li", {}, swatch, text);
+    };
+    const finalMean = (l: readonly number[]): string =>
+      l.length > 0 ? ` (${mean(l.slice(-SMOOTH)).toFixed(3)})` : "";
+    legend.replaceChildren(
+      ...(state.losses.length > 0 ? [item(null, `this run: ${currentLabel}${finalMean(state.losses)}`)] : []),
+      ...runs.map((r) => item(r.color, `${r.label}${finalMean(r.losses)}`)),
+      ...(refs ? [el("li", { className: "live-ref-key" },
+        `dashed: uniform guess, ln ${refs.uniform === 0 ? 1 : Math.round(Math.exp(refs.uniform))} = ${refs.uniform.toFixed(3)}; ` +
+        `dotted: letter pairs (a bigram table), ${refs.bigram.toFixed(3)}`)] : []),
+    );
+  };
+  redraw();
+
+  // ---- the worker
+  let worker = createWorker();
+  let stopTimer: number | undefined;
+  let jsonl: string[] = [];
+  let lastData: DataChoice = { kind: "builtin" };
+  const send = (msg: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(msg, transfer);
+  const showError = (message: string): void => {
+    state.error = message;
+    setStatus("error", message);
+  };
+  const idleButtons = (): void => {
+    trainBtn.disabled = false;
+    stopBtn.disabled = true;
+  };
+  const keepRun = (): void => {
+    if (state.losses.length === 0) return;
+    runs.unshift({ label: currentLabel, losses: state.losses, color: "" });
+    runs.splice(KEEP_RUNS - 1);
+    runs.forEach((r, i) => (r.color = RUN_COLORS[i % RUN_COLORS.length]));
+  };
+  const probeNow = (): void => send({ type: "probe", prefix: prefixInput.value });
+  const modelReady = (temperature: number): void => {
+    probe.hidden = false;
+    tempSlider.value = String(temperature);
+    tempValue.textContent = String(temperature);
+    probeNow();
+  };
+
+  const onMessage = (ev: MessageEvent<FromWorker>): void => {
+    const msg = ev.data;
+    switch (msg.type) {
+      case "started": {
+        state.config = msg.config;
+        refs = { uniform: msg.uniform, bigram: msg.bigram };
+        jsonl.push(JSON.stringify({ docs: msg.docs, vocab_size: msg.vocabSize, params: msg.params }));
+        setStatus("training", `Training on ${msg.docs.toLocaleString("en")} documents, ${msg.vocabSize} tokens, ${msg.params.toLocaleString("en")} parameters...`);
+        break;
+      }
+      case "progress": {
+        for (const loss of msg.losses) {
+          state.losses.push(loss);
+          jsonl.push(JSON.stringify({ step: state.losses.length, loss }));
+        }
+        const total = state.config?.num_steps ?? 0;
+        const recent = mean(state.losses.slice(-SMOOTH));
+        if (state.status === "training")
+          status.textContent = `step ${msg.step} / ${total} | loss ${recent.toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)}) | ${msg.seconds.toFixed(1)} s`;
+        redraw();
+        break;
+      }
+      case "preview": {
+        state.previews.push({ step: msg.step, samples: msg.samples });
+        previewsBox.append(el("p", { className: "live-preview" }, el("strong", {}, `after step ${msg.step}: `), msg.samples.map((s) => s || "(empty)").join(", ")));
+        break;
+      }
+      case "finished": {
+        window.clearTimeout(stopTimer);
+        const config = state.config as Config;
+        const lossText = state.losses.length > 0
+          ? `, final loss ${mean(state.losses.slice(-SMOOTH)).toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)} steps; the last step's alone: ${state.losses[state.losses.length - 1].toFixed(4)})`
+          : "";
+        if (msg.status === "stopped") {
+          if (state.stopTimes) state.stopTimes.stopped = performance.now();
+          setStatus("stopped", `Stopped at step ${msg.step} of ${config.num_steps}${lossText}. Press Train to start again.`);
+        } else {
+          state.samples = msg.samples;
+          msg.samples.forEach((text, i) => jsonl.push(JSON.stringify({ sample: i + 1, text })));
+          samplesTitle.textContent = config.num_samples > 0 ? `${config.num_samples} names invented by the model (temperature ${config.temperature}):` : "";
+          namesList(samplesList, msg.samples);
+          setStatus("done", `Done: ${config.num_steps} steps in ${msg.seconds.toFixed(1)} s${lossText}.`);
+        }
+        log.textContent = jsonl.join("\n");
+        idleButtons();
+        saveBtn.disabled = false;
+        redraw();
+        modelReady(config.temperature);
+        break;
+      }
+      case "loaded": {
+        state.config = msg.config;
+        state.samples = msg.samples;
+        saveBtn.disabled = true;
+        samplesTitle.textContent = `${msg.samples.length} names from ${msg.name} (step ${msg.step}, temperature ${msg.config.temperature}):`;
+        namesList(samplesList, msg.samples);
+        setStatus("done", `Loaded ${msg.name}: trained ${msg.step} of ${msg.config.num_steps} steps, ${msg.vocabSize} tokens.`);
+        modelReady(msg.config.temperature);
+        break;
+      }
+      case "probe": {
+        state.probe = msg.result;
+        probeError.textContent = "";
+        showProbe(msg.result);
+        break;
+      }
+      case "samples": {
+        state.samples = msg.samples;
+        samplesTitle.textContent = `${msg.samples.length} names at temperature ${msg.temperature} (the generator as training left it):`;
+        namesList(samplesList, msg.samples);
+        break;
+      }
+      case "checkpoint": {
+        const url = URL.createObjectURL(new Blob([new Uint8Array(msg.bytes)], { type: "application/octet-stream" }));
+        const a = el("a", { href: url, download: msg.name });
+        document.body.append(a);
+        a.click();
+        a.remove();
+        setTimeout(() => URL.revokeObjectURL(url), 10_000);
+        break;
+      }
+      case "error": {
+        if (msg.about === "probe") {
+          state.probe = null;
+          probeError.textContent = msg.message;
+          probsBox.replaceChildren();
+          attnBox.replaceChildren();
+        } else if (msg.about === "train") {
+          window.clearTimeout(stopTimer);
+          idleButtons();
+          showError(msg.message);
+        } else showError(msg.message);
+        break;
+      }
+    }
+  };
+  worker.onmessage = onMessage;
+
+  function showProbe(r: ProbeResult): void {
+    const order = r.probs.map((p, id) => ({ p, id })).sort((a, b) => b.p - a.p).slice(0, 10);
+    probsBox.replaceChildren(
+      el("ol", { className: "live-bars" }, ...order.map(({ p, id }) => {
+        const bar = el("span", { className: "live-bar" });
+        bar.style.width = `${(p * 100).toFixed(1)}%`;
+        return el("li", {}, el("span", { className: "live-bar-label" }, r.labels[id]), el("span", { className: "live-bar-track" }, bar), el("span", { className: "live-bar-value" }, p.toFixed(3)));
+      })),
+    );
+    const cell = (w: number | null): HTMLTableCellElement => {
+      const td = el("td", {});
+      if (w !== null) {
+        td.style.background = `rgba(10, 125, 145, ${w.toFixed(3)})`;
+        td.title = w.toFixed(3);
+      }
+      return td;
+    };
+    attnBox.replaceChildren(...r.attention.map((h) => {
+      const head = el("tr", {}, el("th", {}), ...r.tokens.map((t) => el("th", { scope: "col" }, t === "start" ? "·" : t)));
+      const rows = h.weights.map((row, q) => el("tr", {}, el("th", { scope: "row" }, r.tokens[q] === "start" ? "·" : r.tokens[q]), ...r.tokens.map((_, k) => cell(k < row.length ? row[k] : null))));
+      return el("figure", { className: "live-head" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)), el("figcaption", {}, `layer ${h.layer + 1}, head ${h.head + 1}`));
+    }));
+    if (r.attention.length === 0) attnBox.append(el("p", {}, "No layers, so no attention."));
+  }
+
+  // ---- the controls
+  prefixInput.addEventListener("input", probeNow);
+  tempSlider.addEventListener("input", () => {
+    tempValue.textContent = tempSlider.value;
+    send({ type: "sample", temperature: Number(tempSlider.value) });
   });
+  saveBtn.addEventListener("click", () => send({ type: "checkpoint" }));
+  loadInput.addEventListener("change", () => {
+    const file = loadInput.files?.[0];
+    if (!file) return;
+    void file.arrayBuffer().then((buf) => {
+      keepRun();
+      state.losses = [];
+      refs = null;
+      redraw();
+      const bytes = new Uint8Array(buf);
+      send({ type: "load", name: file.name, bytes }, [bytes.buffer]);
+      loadInput.value = "";
+    });
+  });
+  stopBtn.addEventListener("click", () => {
+    state.stopTimes = { asked: performance.now(), stopped: 0 };
+    send({ type: "stop" });
+    stopBtn.disabled = true;
+    // A worker busy beyond a chunk (a huge model) is ended: Stop always works.
+    stopTimer = window.setTimeout(() => {
+      worker.terminate();
+      worker = createWorker();
+      worker.onmessage = onMessage;
+      if (state.stopTimes) state.stopTimes.stopped = performance.now();
+      setStatus("stopped", `Stopped at step ${state.losses.length}. Press Train to start again.`);
+      idleButtons();
+      redraw();
+    }, STOP_DEADLINE_MS);
+  });
+
+  async function readData(): Promise<DataChoice> {
+    if (dataSelect.value === "pasted") return { kind: "pasted", text: pasteArea.value };
+    if (dataSelect.value === "file") {
+      const file = dataFile.files?.[0];
+      if (!file) throw new RangeError("choose a data file first (one document per line)");
+      return { kind: "file", name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+    }
+    return { kind: "builtin" };
+  }
 
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
-    let config: Config;
-    try {
-      config = makeConfig({
-        num_steps: readInt(steps.input, "Steps"),
-        seed: readInt(seed.input, "Seed"),
-        num_samples: readInt(samples.input, "Samples"),
-      });
-    } catch (e) {
-      state.error = (e as Error).message;
-      setStatus("error", state.error);
-      return;
-    }
-    void runTraining(config);
+    if (!trainBtn.disabled) void startRun();
   });
 
-  async function runTraining(config: Config): Promise<void> {
-    stopRequested = false;
-    trainBtn.disabled = true;
-    stopBtn.disabled = false;
-    state.config = config;
+  async function startRun(): Promise<void> {
+    let overrides: Partial<Config>;
+    let data: DataChoice;
+    try {
+      overrides = Object.fromEntries(SETTINGS.map((s) => [s.key, readSetting(s, inputs.get(s.key)?.value ?? "")]));
+      data = await readData();
+    } catch (e) {
+      showError((e as Error).message);
+      return;
+    }
+    keepRun();
+    const engine = engineSelect.value === "value" ? "value" : "fast";
+    const config = { ...defaultConfig, ...overrides } as Config;
+    const { label, command: cmd } = describe(config, engine, data);
+    currentLabel = label;
+    command.textContent = `The same run in a terminal: ${cmd}`;
+    lastData = data;
+    state.config = null;
+    state.engine = engine;
     state.losses = [];
+    state.previews = [];
     state.samples = [];
+    state.probe = null;
     state.error = null;
+    steps = config.num_steps;
+    refs = null;
+    jsonl = [];
+    log.textContent = "";
+    previewsBox.replaceChildren();
     samplesTitle.textContent = "";
     samplesList.replaceChildren();
-    chart.reset(config.num_steps);
-    const lines: string[] = [];
-    const t0 = performance.now();
-    try {
-      setStatus(
-        "training",
-        "Preparing the documents and the initial weights...",
-      );
-      await yieldToPage();
-      const run: Run = prepareRun(defaultCorpus(), config);
-      lines.push(
-        JSON.stringify({
-          docs: run.docs.length,
-          vocab_size: run.tok.vocabSize,
-          params: run.model.params.length,
-        }),
-      );
-      const engine = valueEngine(run.model);
-      const training = startTraining(run, engine);
-      // lib/train.ts's steps, a chunk at a time so that the page stays responsive.
-      let step = 0;
-      while (step < config.num_steps && !stopRequested) {
-        const chunkStart = performance.now();
-        do {
-          const loss = trainStep(training);
-          step = training.step;
-          state.losses.push(loss);
-          lines.push(JSON.stringify({ step, loss }));
-        } while (
-          step < config.num_steps &&
-          performance.now() - chunkStart < CHUNK_MS
-        );
-        chart.draw(state.losses);
-        const secs = ((performance.now() - t0) / 1000).toFixed(1);
-        setStatus(
-          "training",
-          `step ${step} / ${config.num_steps} | loss ${state.losses[step - 1].toFixed(4)} | ${secs} s`,
-        );
-        await yieldToPage();
-      }
-      if (stopRequested) {
-        log.textContent = lines.join("\n");
-        setStatus(
-          "stopped",
-          `Stopped at step ${step} of ${config.num_steps}. Press Train to start again.`,
-        );
-        return;
-      }
-      setStatus("training", `Trained ${config.num_steps} steps; sampling...`);
-      await yieldToPage();
-      state.samples = sampleMany(
-        engine,
-        run.tok,
-        run.rng,
-        config.num_samples,
-        config.temperature,
-      );
-      state.samples.forEach((text, i) =>
-        lines.push(JSON.stringify({ sample: i + 1, text })),
-      );
-      samplesTitle.textContent =
-        config.num_samples > 0
-          ? `${config.num_samples} names invented by the model (temperature ${config.temperature}):`
-          : "";
-      // A sample can be empty: the model may draw the end token first.
-      samplesList.replaceChildren(
-        ...state.samples.map((s) =>
-          s === ""
-            ? el(
-                "li",
-                {
-                  className: "live-empty",
-                  title: "the model drew the end token first",
-                },
-                "(empty)",
-              )
-            : el("li", {}, s),
-        ),
-      );
-      log.textContent = lines.join("\n");
-      const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      setStatus(
-        "done",
-        `Done: ${config.num_steps} steps in ${secs} s, final loss ${state.losses[state.losses.length - 1].toFixed(4)}.`,
-      );
-    } catch (e) {
-      state.error = (e as Error).message;
-      setStatus("error", `Error: ${state.error}`);
-    } finally {
-      trainBtn.disabled = false;
-      stopBtn.disabled = true;
-    }
+    probe.hidden = true;
+    saveBtn.disabled = true;
+    trainBtn.disabled = true;
+    stopBtn.disabled = false;
+    setStatus("training", "Preparing the documents and the initial weights...");
+    redraw();
+    const transfer = lastData.kind === "file" ? [lastData.bytes.buffer] : [];
+    send({ type: "train", overrides, engine, data: lastData, previewEvery: previewEvery(config.num_steps) }, transfer);
   }
 }
 
@@ -381,6 +492,5 @@ function start(): void {
   if (root) mount(root);
 }
 
-if (document.readyState === "loading")
-  document.addEventListener("DOMContentLoaded", start);
+if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
 else start();

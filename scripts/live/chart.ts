@@ -1,0 +1,130 @@
+// The playground's loss chart (SVG): this run's loss at every step (faint) and its mean over
+// the last 50 steps (bold), earlier runs' means to compare, and two reference lines.
+import { movingAverage } from "../../helpers/smooth";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+/** Steps in the running mean (the final loss the page reports is the last of these). */
+export const SMOOTH = 50;
+/** The most points a line gets: long runs are thinned so that a redraw stays cheap. */
+const MAX_POINTS = 1500;
+
+export interface Curve {
+  losses: readonly number[];
+  /** A CSS colour (earlier runs), or null for the current run. */
+  color: string | null;
+}
+
+export interface References {
+  uniform: number;
+  bigram: number;
+}
+
+function svgEl(tag: string, attrs: Record<string, string | number>): SVGElement {
+  const node = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
+  return node;
+}
+
+/** Round tick values over [0, max]: steps of 1, 2 or 5 times a power of ten, about `count` of them. */
+export function niceTicks(max: number, count: number): number[] {
+  if (!(max > 0)) return [0];
+  const raw = max / count;
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const ticks: number[] = [];
+  for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
+  return ticks;
+}
+
+export function createChart(host: HTMLElement): {
+  draw(steps: number, current: Curve | null, earlier: readonly Curve[], refs: References | null): void;
+} {
+  const W = 640;
+  const H = 280;
+  const pad = { left: 44, right: 64, top: 12, bottom: 34 };
+  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", class: "live-chart" });
+  const title = svgEl("title", {});
+  title.textContent = "Training loss at each step";
+  const layer = svgEl("g", {});
+  svg.append(title, layer);
+  host.append(svg);
+
+  return {
+    draw(steps, current, earlier, refs) {
+      const curves = current ? [...earlier, current] : [...earlier];
+      const xMax = Math.max(steps, ...curves.map((c) => c.losses.length), 1);
+      // The y range holds the uniform line and every running mean, in half units.
+      let top = refs ? refs.uniform : 3.5;
+      let bottom = refs ? refs.bigram : 2;
+      for (const c of curves) {
+        const means = movingAverage(c.losses, SMOOTH);
+        for (const m of means) {
+          if (m > top) top = m;
+          if (m < bottom) bottom = m;
+        }
+      }
+      const yMax = Math.ceil(top * 2 + 1) / 2;
+      const yMin = Math.max(0, Math.floor(bottom * 2 - 1) / 2);
+      const x0 = pad.left;
+      const x1 = W - pad.right;
+      const yTop = pad.top;
+      const yBottom = H - pad.bottom;
+      const x = (step: number): number => x0 + (step / xMax) * (x1 - x0);
+      const y = (loss: number): number => {
+        const c = Math.min(yMax, Math.max(yMin, loss));
+        return yTop + ((yMax - c) / (yMax - yMin)) * (yBottom - yTop);
+      };
+      const text = (content: string, attrs: Record<string, string | number>): SVGElement => {
+        const t = svgEl("text", attrs);
+        t.textContent = content;
+        return t;
+      };
+      const axes = svgEl("g", { class: "live-axes" });
+      axes.append(
+        svgEl("line", { x1: x0, y1: yTop, x2: x0, y2: yBottom }),
+        svgEl("line", { x1: x0, y1: yBottom, x2: x1, y2: yBottom }),
+      );
+      for (const v of niceTicks(yMax - yMin, 5).map((d) => yMin + d)) {
+        axes.append(svgEl("line", { x1: x0 - 4, y1: y(v), x2: x0, y2: y(v) }));
+        axes.append(text(v.toFixed(1), { x: x0 - 7, y: y(v) + 4, "text-anchor": "end" }));
+      }
+      for (const s of niceTicks(xMax, 5)) {
+        axes.append(svgEl("line", { x1: x(s), y1: yBottom, x2: x(s), y2: yBottom + 4 }));
+        axes.append(text(String(s), { x: x(s), y: yBottom + 17, "text-anchor": "middle" }));
+      }
+      axes.append(text("step", { x: (x0 + x1) / 2, y: H - 2, "text-anchor": "middle" }));
+      const yMid = (yTop + yBottom) / 2;
+      axes.append(
+        text("loss", { x: 12, y: yMid, "text-anchor": "middle", transform: `rotate(-90 12 ${yMid})` }),
+      );
+      const parts: SVGElement[] = [axes];
+      if (refs) {
+        const ref = (value: number, label: string, cls: string): void => {
+          parts.push(svgEl("line", { class: `live-ref ${cls}`, x1: x0, y1: y(value), x2: x1, y2: y(value) }));
+          parts.push(text(label, { class: `live-ref-label ${cls}`, x: x1 + 4, y: y(value) + 4 }));
+        };
+        ref(refs.uniform, "uniform", "live-ref-uniform");
+        ref(refs.bigram, "bigram", "live-ref-bigram");
+      }
+      const line = (values: readonly number[], cls: string, color: string | null): SVGElement => {
+        const stride = Math.max(1, Math.ceil(values.length / MAX_POINTS));
+        const pts: string[] = [];
+        for (let i = 0; i < values.length; i += stride)
+          pts.push(`${x(i + 1).toFixed(1)},${y(values[i]).toFixed(1)}`);
+        if ((values.length - 1) % stride !== 0) {
+          const i = values.length - 1;
+          pts.push(`${x(i + 1).toFixed(1)},${y(values[i]).toFixed(1)}`);
+        }
+        const attrs: Record<string, string> = { class: cls, fill: "none", points: pts.join(" ") };
+        if (color) attrs.style = `stroke: ${color}`;
+        return svgEl("polyline", attrs);
+      };
+      for (const c of earlier) parts.push(line(movingAverage(c.losses, SMOOTH), "live-earlier", c.color));
+      if (current) {
+        parts.push(line(current.losses, "live-raw", null));
+        parts.push(line(movingAverage(current.losses, SMOOTH), "live-mean", null));
+      }
+      layer.replaceChildren(...parts);
+    },
+  };
+}
