@@ -31,6 +31,23 @@ const stubNodeBuiltins = {
   },
 };
 
+// The built-in names (80 kB) are for the worker: marked free of side effects, they drop out of
+// the page's bundle, which imports lib/data.ts only for its types and small constants.
+const namesOnDemand = {
+  name: "names-on-demand",
+  setup(build) {
+    build.onResolve({ filter: /^@stdlib\/datasets-/ }, async (args) => {
+      if (args.pluginData === "inner") return undefined;
+      const { path, namespace } = await build.resolve(args.path, {
+        kind: args.kind,
+        resolveDir: args.resolveDir,
+        pluginData: "inner",
+      });
+      return { path, namespace, sideEffects: false };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: "browser",
@@ -39,7 +56,7 @@ const common = {
   minify: true,
   sourcemap: false,
   legalComments: "none",
-  plugins: [stubNodeBuiltins],
+  plugins: [stubNodeBuiltins, namesOnDemand],
   logLevel: "warning",
   metafile: true,
 };

@@ -19,30 +19,41 @@ export interface References {
   bigram: number;
 }
 
-function svgEl(tag: string, attrs: Record<string, string | number>): SVGElement {
+function svgEl(
+  tag: string,
+  attrs: Record<string, string | number>,
+): SVGElement {
   const node = document.createElementNS(SVG_NS, tag);
   for (const [k, v] of Object.entries(attrs)) node.setAttribute(k, String(v));
   return node;
 }
 
-/** Round tick values over [0, max]: steps of 1, 2 or 5 times a power of ten, about `count` of them. */
-export function niceTicks(max: number, count: number): number[] {
+/**
+ * Round tick values over [0, max]: steps of 1, 2 or 5 times a power of ten, about `count` of
+ * them, and at least `minStep` apart (1 for step numbers).
+ */
+export function niceTicks(max: number, count: number, minStep = 0): number[] {
   if (!(max > 0)) return [0];
   const raw = max / count;
   const power = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const nice = [1, 2, 5, 10].map((m) => m * power).find((s) => s >= raw) ?? raw;
+  const step = Math.max(nice, minStep);
   const ticks: number[] = [];
-  for (let v = 0; v <= max + step * 1e-9; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
+  for (let i = 0; i * step <= max + step * 1e-9; i++)
+    ticks.push(Math.round(i * step * 1e6) / 1e6);
   return ticks;
 }
 
 export function createChart(host: HTMLElement): {
-  draw(steps: number, current: Curve | null, earlier: readonly Curve[], refs: References | null): void;
+  draw(
+    steps: number,
+    current: Curve | null,
+    earlier: readonly Curve[],
+    refs: References | null,
+  ): void;
 } {
-  const W = 640;
-  const H = 280;
   const pad = { left: 44, right: 64, top: 12, bottom: 34 };
-  const svg = svgEl("svg", { viewBox: `0 0 ${W} ${H}`, role: "img", class: "live-chart" });
+  const svg = svgEl("svg", { role: "img", class: "live-chart" });
   const title = svgEl("title", {});
   title.textContent = "Training loss at each step";
   const layer = svgEl("g", {});
@@ -51,6 +62,10 @@ export function createChart(host: HTMLElement): {
 
   return {
     draw(steps, current, earlier, refs) {
+      // As wide as its box (at most 720): the labels keep their size on a phone.
+      const W = Math.max(300, Math.min(720, host.clientWidth || 640));
+      const H = W < 500 ? 240 : 280;
+      svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
       const curves = current ? [...earlier, current] : [...earlier];
       const xMax = Math.max(steps, ...curves.map((c) => c.losses.length), 1);
       // The y range holds the uniform line and every running mean, in half units.
@@ -74,7 +89,10 @@ export function createChart(host: HTMLElement): {
         const c = Math.min(yMax, Math.max(yMin, loss));
         return yTop + ((yMax - c) / (yMax - yMin)) * (yBottom - yTop);
       };
-      const text = (content: string, attrs: Record<string, string | number>): SVGElement => {
+      const text = (
+        content: string,
+        attrs: Record<string, string | number>,
+      ): SVGElement => {
         const t = svgEl("text", attrs);
         t.textContent = content;
         return t;
@@ -86,27 +104,62 @@ export function createChart(host: HTMLElement): {
       );
       for (const v of niceTicks(yMax - yMin, 5).map((d) => yMin + d)) {
         axes.append(svgEl("line", { x1: x0 - 4, y1: y(v), x2: x0, y2: y(v) }));
-        axes.append(text(v.toFixed(1), { x: x0 - 7, y: y(v) + 4, "text-anchor": "end" }));
+        axes.append(
+          text(v.toFixed(1), { x: x0 - 7, y: y(v) + 4, "text-anchor": "end" }),
+        );
       }
-      for (const s of niceTicks(xMax, 5)) {
-        axes.append(svgEl("line", { x1: x(s), y1: yBottom, x2: x(s), y2: yBottom + 4 }));
-        axes.append(text(String(s), { x: x(s), y: yBottom + 17, "text-anchor": "middle" }));
+      for (const s of niceTicks(xMax, 5, 1)) {
+        axes.append(
+          svgEl("line", { x1: x(s), y1: yBottom, x2: x(s), y2: yBottom + 4 }),
+        );
+        axes.append(
+          text(String(s), {
+            x: x(s),
+            y: yBottom + 17,
+            "text-anchor": "middle",
+          }),
+        );
       }
-      axes.append(text("step", { x: (x0 + x1) / 2, y: H - 2, "text-anchor": "middle" }));
+      axes.append(
+        text("step", { x: (x0 + x1) / 2, y: H - 2, "text-anchor": "middle" }),
+      );
       const yMid = (yTop + yBottom) / 2;
       axes.append(
-        text("loss", { x: 12, y: yMid, "text-anchor": "middle", transform: `rotate(-90 12 ${yMid})` }),
+        text("loss", {
+          x: 12,
+          y: yMid,
+          "text-anchor": "middle",
+          transform: `rotate(-90 12 ${yMid})`,
+        }),
       );
       const parts: SVGElement[] = [axes];
       if (refs) {
         const ref = (value: number, label: string, cls: string): void => {
-          parts.push(svgEl("line", { class: `live-ref ${cls}`, x1: x0, y1: y(value), x2: x1, y2: y(value) }));
-          parts.push(text(label, { class: `live-ref-label ${cls}`, x: x1 + 4, y: y(value) + 4 }));
+          parts.push(
+            svgEl("line", {
+              class: `live-ref ${cls}`,
+              x1: x0,
+              y1: y(value),
+              x2: x1,
+              y2: y(value),
+            }),
+          );
+          parts.push(
+            text(label, {
+              class: `live-ref-label ${cls}`,
+              x: x1 + 4,
+              y: y(value) + 4,
+            }),
+          );
         };
         ref(refs.uniform, "uniform", "live-ref-uniform");
         ref(refs.bigram, "bigram", "live-ref-bigram");
       }
-      const line = (values: readonly number[], cls: string, color: string | null): SVGElement => {
+      const line = (
+        values: readonly number[],
+        cls: string,
+        color: string | null,
+      ): SVGElement => {
         const stride = Math.max(1, Math.ceil(values.length / MAX_POINTS));
         const pts: string[] = [];
         for (let i = 0; i < values.length; i += stride)
@@ -115,14 +168,23 @@ export function createChart(host: HTMLElement): {
           const i = values.length - 1;
           pts.push(`${x(i + 1).toFixed(1)},${y(values[i]).toFixed(1)}`);
         }
-        const attrs: Record<string, string> = { class: cls, fill: "none", points: pts.join(" ") };
+        const attrs: Record<string, string> = {
+          class: cls,
+          fill: "none",
+          points: pts.join(" "),
+        };
         if (color) attrs.style = `stroke: ${color}`;
         return svgEl("polyline", attrs);
       };
-      for (const c of earlier) parts.push(line(movingAverage(c.losses, SMOOTH), "live-earlier", c.color));
+      for (const c of earlier)
+        parts.push(
+          line(movingAverage(c.losses, SMOOTH), "live-earlier", c.color),
+        );
       if (current) {
         parts.push(line(current.losses, "live-raw", null));
-        parts.push(line(movingAverage(current.losses, SMOOTH), "live-mean", null));
+        parts.push(
+          line(movingAverage(current.losses, SMOOTH), "live-mean", null),
+        );
       }
       layer.replaceChildren(...parts);
     },

@@ -64,8 +64,19 @@ export type FromWorker =
       samples: string[];
       seconds: number;
     }
-  | { type: "loaded"; name: string; config: Config; step: number; vocabSize: number; samples: string[] }
+  | {
+      type: "loaded";
+      name: string;
+      config: Config;
+      step: number;
+      vocabSize: number;
+      samples: string[];
+    }
   | { type: "probe"; result: ProbeResult }
   | { type: "samples"; temperature: number; samples: string[] }
   | { type: "checkpoint"; bytes: Uint8Array; name: string }
-  | { type: "error"; about: "train" | "probe" | "load" | "sample" | "checkpoint"; message: string };
+  | {
+      type: "error";
+      about: "train" | "probe" | "load" | "sample" | "checkpoint";
+      message: string;
+    };

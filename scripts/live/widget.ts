@@ -5,7 +5,13 @@
 import { defaultConfig, type Config } from "../../lib/config";
 import { createChart, SMOOTH, type Curve, type References } from "./chart";
 import { SETTINGS, defaultText, flagOf, readSetting } from "./settings";
-import type { DataChoice, EngineKind, FromWorker, ProbeResult, ToWorker } from "./protocol";
+import type {
+  DataChoice,
+  EngineKind,
+  FromWorker,
+  ProbeResult,
+  ToWorker,
+} from "./protocol";
 
 // The worker's bundled source, put here by build.mjs: a worker made from a Blob runs even
 // when the book is opened from disk (file://), where a worker script file would be refused.
@@ -66,11 +72,18 @@ function createWorker(): Worker {
 }
 
 /** The settings that differ from the defaults, as a short label and as command-line flags. */
-function describe(config: Config, engine: EngineKind, data: DataChoice): { label: string; command: string } {
-  const changed = SETTINGS.filter((s) => config[s.key] !== defaultConfig[s.key]);
+function describe(
+  config: Config,
+  engine: EngineKind,
+  data: DataChoice,
+): { label: string; command: string } {
+  const changed = SETTINGS.filter(
+    (s) => config[s.key] !== defaultConfig[s.key],
+  );
   const label = changed.map((s) => `${s.label} ${String(config[s.key])}`);
   if (engine !== "fast") label.push(`${engine} engine`);
-  if (data.kind !== "builtin") label.push(data.kind === "file" ? data.name : "pasted list");
+  if (data.kind !== "builtin")
+    label.push(data.kind === "file" ? data.name : "pasted list");
   const flags = changed.map((s) => `${flagOf(s.key)} ${String(config[s.key])}`);
   if (data.kind === "file") flags.push(`--data ${data.name}`);
   if (data.kind === "pasted") flags.push("--data FILE");
@@ -86,7 +99,14 @@ function namesList(list: HTMLOListElement, names: readonly string[]): void {
   list.replaceChildren(
     ...names.map((s) =>
       s === ""
-        ? el("li", { className: "live-empty", title: "the model drew the end token first" }, "(empty)")
+        ? el(
+            "li",
+            {
+              className: "live-empty",
+              title: "the model drew the end token first",
+            },
+            "(empty)",
+          )
         : el("li", {}, s),
     ),
   );
@@ -118,7 +138,12 @@ function mount(root: HTMLElement): void {
       autocomplete: "off",
     });
     inputs.set(s.key, input);
-    return el("label", { className: "live-field" }, el("span", {}, s.label), input);
+    return el(
+      "label",
+      { className: "live-field" },
+      el("span", {}, s.label),
+      input,
+    );
   });
   const engineSelect = el(
     "select",
@@ -140,20 +165,47 @@ function mount(root: HTMLElement): void {
     hidden: true,
   });
   pasteArea.setAttribute("aria-label", "documents, one per line");
-  const dataFile = el("input", { type: "file", name: "datafile", accept: ".txt,text/plain", hidden: true });
+  const dataFile = el("input", {
+    type: "file",
+    name: "datafile",
+    accept: ".txt,text/plain",
+    hidden: true,
+  });
   dataFile.setAttribute("aria-label", "data file, one document per line");
   dataSelect.addEventListener("change", () => {
     pasteArea.hidden = dataSelect.value !== "pasted";
     dataFile.hidden = dataSelect.value !== "file";
   });
-  const trainBtn = el("button", { type: "submit", className: "live-train" }, "Train");
-  const stopBtn = el("button", { type: "button", className: "live-stop", disabled: true }, "Stop");
+  const trainBtn = el(
+    "button",
+    { type: "submit", className: "live-train" },
+    "Train",
+  );
+  const stopBtn = el(
+    "button",
+    { type: "button", className: "live-stop", disabled: true },
+    "Stop",
+  );
   const form = el(
     "form",
     { className: "live-form", noValidate: true },
-    el("div", { className: "live-fields" }, ...fields,
-      el("label", { className: "live-field" }, el("span", {}, "Engine"), engineSelect),
-      el("label", { className: "live-field" }, el("span", {}, "Data"), dataSelect)),
+    el(
+      "div",
+      { className: "live-fields" },
+      ...fields,
+      el(
+        "label",
+        { className: "live-field" },
+        el("span", {}, "Engine"),
+        engineSelect,
+      ),
+      el(
+        "label",
+        { className: "live-field" },
+        el("span", {}, "Data"),
+        dataSelect,
+      ),
+    ),
     pasteArea,
     dataFile,
     el("div", { className: "live-buttons" }, trainBtn, stopBtn),
@@ -174,42 +226,95 @@ function mount(root: HTMLElement): void {
   const details = el(
     "details",
     { className: "live-details" },
-    el("summary", {}, "Every loss at full precision (the format of microgpt train --jsonl)"),
+    el(
+      "summary",
+      {},
+      "Every loss at full precision (the format of microgpt train --jsonl)",
+    ),
     log,
   );
 
   // ---- after it trains
-  const prefixInput = el("input", { type: "text", name: "prefix", autocomplete: "off", spellcheck: false });
-  const tempSlider = el("input", { type: "range", name: "temperature-slider", min: "0.1", max: "2", step: "0.05" });
+  const prefixInput = el("input", {
+    type: "text",
+    name: "prefix",
+    autocomplete: "off",
+    spellcheck: false,
+  });
+  const tempSlider = el("input", {
+    type: "range",
+    name: "temperature-slider",
+    min: "0.1",
+    max: "2",
+    step: "0.05",
+  });
   const tempValue = el("output", { className: "live-temp-value" });
   const probeError = el("p", { className: "live-probe-error" });
   probeError.setAttribute("aria-live", "polite");
   const probsBox = el("div", { className: "live-probs" });
   const attnBox = el("div", { className: "live-attn" });
-  const saveBtn = el("button", { type: "button", className: "live-save" }, "Download checkpoint");
-  const loadInput = el("input", { type: "file", name: "checkpoint", accept: ".safetensors" });
+  const saveBtn = el(
+    "button",
+    { type: "button", className: "live-save" },
+    "Download checkpoint",
+  );
+  const loadInput = el("input", {
+    type: "file",
+    name: "checkpoint",
+    accept: ".safetensors",
+  });
   const probe = el(
     "section",
     { className: "live-probe", hidden: true },
     el("h3", {}, "Ask the model"),
-    el("label", { className: "live-field live-prefix" }, el("span", {}, "Prefix"), prefixInput),
+    el(
+      "label",
+      { className: "live-field live-prefix" },
+      el("span", {}, "Prefix"),
+      prefixInput,
+    ),
     probeError,
-    el("div", { className: "live-probe-grid" },
+    el(
+      "div",
+      { className: "live-probe-grid" },
       el("div", {}, el("h4", {}, "What comes next"), probsBox),
-      el("div", {}, el("h4", {}, "Where each head looks"), attnBox)),
+      el("div", {}, el("h4", {}, "Where each head looks"), attnBox),
+    ),
     el("h3", {}, "Sample again"),
-    el("label", { className: "live-field" }, el("span", {}, "Temperature"), tempSlider, tempValue),
+    el(
+      "label",
+      { className: "live-field" },
+      el("span", {}, "Temperature"),
+      tempSlider,
+      tempValue,
+    ),
   );
   const files = el(
     "div",
     { className: "live-files" },
     saveBtn,
-    el("label", { className: "live-field" }, el("span", {}, "Load a checkpoint"), loadInput),
+    el(
+      "label",
+      { className: "live-field" },
+      el("span", {}, "Load a checkpoint"),
+      loadInput,
+    ),
   );
   saveBtn.disabled = true;
 
-  root.replaceChildren(form, command, status, chartHost, legend, previewsBox, samplesTitle,
-    samplesList, probe, files, details);
+  root.replaceChildren(
+    form,
+    command,
+    status,
+    chartHost,
+    legend,
+    previewsBox,
+    samplesTitle,
+    samplesList,
+    probe,
+    files,
+    details,
+  );
   root.dataset.status = state.status;
 
   const setStatus = (s: LiveState["status"], text: string): void => {
@@ -224,31 +329,48 @@ function mount(root: HTMLElement): void {
   let steps = defaultConfig.num_steps;
   let currentLabel = "";
   const redraw = (): void => {
-    chart.draw(steps, state.status === "idle" ? null : { losses: state.losses, color: null },
-      runs.map((r) => ({ losses: r.losses, color: r.color } satisfies Curve)), refs);
+    chart.draw(
+      steps,
+      state.status === "idle" ? null : { losses: state.losses, color: null },
+      runs.map((r) => ({ losses: r.losses, color: r.color }) satisfies Curve),
+      refs,
+    );
     const item = (color: string | null, text: string): HTMLLIElement => {
-      const swatch = el("span", { className: "live-swatch" + (color ? "" : " live-swatch-current") });
+      const swatch = el("span", {
+        className: "live-swatch" + (color ? "" : " live-swatch-current"),
+      });
       if (color) swatch.style.background = color;
       return el("li", {}, swatch, text);
     };
     const finalMean = (l: readonly number[]): string =>
       l.length > 0 ? ` (${mean(l.slice(-SMOOTH)).toFixed(3)})` : "";
     legend.replaceChildren(
-      ...(state.losses.length > 0 ? [item(null, `this run: ${currentLabel}${finalMean(state.losses)}`)] : []),
+      ...(state.losses.length > 0
+        ? [item(null, `this run: ${currentLabel}${finalMean(state.losses)}`)]
+        : []),
       ...runs.map((r) => item(r.color, `${r.label}${finalMean(r.losses)}`)),
-      ...(refs ? [el("li", { className: "live-ref-key" },
-        `dashed: uniform guess, ln ${refs.uniform === 0 ? 1 : Math.round(Math.exp(refs.uniform))} = ${refs.uniform.toFixed(3)}; ` +
-        `dotted: letter pairs (a bigram table), ${refs.bigram.toFixed(3)}`)] : []),
+      ...(refs
+        ? [
+            el(
+              "li",
+              { className: "live-ref-key" },
+              `dashed: uniform guess, ln ${refs.uniform === 0 ? 1 : Math.round(Math.exp(refs.uniform))} = ${refs.uniform.toFixed(3)}; ` +
+                `dotted: letter pairs (a bigram table), ${refs.bigram.toFixed(3)}`,
+            ),
+          ]
+        : []),
     );
   };
   redraw();
+  window.addEventListener("resize", redraw);
 
   // ---- the worker
   let worker = createWorker();
   let stopTimer: number | undefined;
   let jsonl: string[] = [];
   let lastData: DataChoice = { kind: "builtin" };
-  const send = (msg: ToWorker, transfer: Transferable[] = []): void => worker.postMessage(msg, transfer);
+  const send = (msg: ToWorker, transfer: Transferable[] = []): void =>
+    worker.postMessage(msg, transfer);
   const showError = (message: string): void => {
     state.error = message;
     setStatus("error", message);
@@ -263,7 +385,8 @@ function mount(root: HTMLElement): void {
     runs.splice(KEEP_RUNS - 1);
     runs.forEach((r, i) => (r.color = RUN_COLORS[i % RUN_COLORS.length]));
   };
-  const probeNow = (): void => send({ type: "probe", prefix: prefixInput.value });
+  const probeNow = (): void =>
+    send({ type: "probe", prefix: prefixInput.value });
   const modelReady = (temperature: number): void => {
     probe.hidden = false;
     tempSlider.value = String(temperature);
@@ -277,8 +400,17 @@ function mount(root: HTMLElement): void {
       case "started": {
         state.config = msg.config;
         refs = { uniform: msg.uniform, bigram: msg.bigram };
-        jsonl.push(JSON.stringify({ docs: msg.docs, vocab_size: msg.vocabSize, params: msg.params }));
-        setStatus("training", `Training on ${msg.docs.toLocaleString("en")} documents, ${msg.vocabSize} tokens, ${msg.params.toLocaleString("en")} parameters...`);
+        jsonl.push(
+          JSON.stringify({
+            docs: msg.docs,
+            vocab_size: msg.vocabSize,
+            params: msg.params,
+          }),
+        );
+        setStatus(
+          "training",
+          `Training on ${msg.docs.toLocaleString("en")} documents, ${msg.vocabSize} tokens, ${msg.params.toLocaleString("en")} parameters...`,
+        );
         break;
       }
       case "progress": {
@@ -295,24 +427,43 @@ function mount(root: HTMLElement): void {
       }
       case "preview": {
         state.previews.push({ step: msg.step, samples: msg.samples });
-        previewsBox.append(el("p", { className: "live-preview" }, el("strong", {}, `after step ${msg.step}: `), msg.samples.map((s) => s || "(empty)").join(", ")));
+        previewsBox.append(
+          el(
+            "p",
+            { className: "live-preview" },
+            el("strong", {}, `after step ${msg.step}: `),
+            msg.samples.map((s) => s || "(empty)").join(", "),
+          ),
+        );
         break;
       }
       case "finished": {
         window.clearTimeout(stopTimer);
         const config = state.config as Config;
-        const lossText = state.losses.length > 0
-          ? `, final loss ${mean(state.losses.slice(-SMOOTH)).toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)} steps; the last step's alone: ${state.losses[state.losses.length - 1].toFixed(4)})`
-          : "";
+        const lossText =
+          state.losses.length > 0
+            ? `, final loss ${mean(state.losses.slice(-SMOOTH)).toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)} steps; the last step's alone: ${state.losses[state.losses.length - 1].toFixed(4)})`
+            : "";
         if (msg.status === "stopped") {
           if (state.stopTimes) state.stopTimes.stopped = performance.now();
-          setStatus("stopped", `Stopped at step ${msg.step} of ${config.num_steps}${lossText}. Press Train to start again.`);
+          setStatus(
+            "stopped",
+            `Stopped at step ${msg.step} of ${config.num_steps}${lossText}. Press Train to start again.`,
+          );
         } else {
           state.samples = msg.samples;
-          msg.samples.forEach((text, i) => jsonl.push(JSON.stringify({ sample: i + 1, text })));
-          samplesTitle.textContent = config.num_samples > 0 ? `${config.num_samples} names invented by the model (temperature ${config.temperature}):` : "";
+          msg.samples.forEach((text, i) =>
+            jsonl.push(JSON.stringify({ sample: i + 1, text })),
+          );
+          samplesTitle.textContent =
+            config.num_samples > 0
+              ? `${config.num_samples} names invented by the model (temperature ${config.temperature}):`
+              : "";
           namesList(samplesList, msg.samples);
-          setStatus("done", `Done: ${config.num_steps} steps in ${msg.seconds.toFixed(1)} s${lossText}.`);
+          setStatus(
+            "done",
+            `Done: ${config.num_steps} steps in ${msg.seconds.toFixed(1)} s${lossText}.`,
+          );
         }
         log.textContent = jsonl.join("\n");
         idleButtons();
@@ -327,7 +478,10 @@ function mount(root: HTMLElement): void {
         saveBtn.disabled = true;
         samplesTitle.textContent = `${msg.samples.length} names from ${msg.name} (step ${msg.step}, temperature ${msg.config.temperature}):`;
         namesList(samplesList, msg.samples);
-        setStatus("done", `Loaded ${msg.name}: trained ${msg.step} of ${msg.config.num_steps} steps, ${msg.vocabSize} tokens.`);
+        setStatus(
+          "done",
+          `Loaded ${msg.name}: trained ${msg.step} of ${msg.config.num_steps} steps, ${msg.vocabSize} tokens.`,
+        );
         modelReady(msg.config.temperature);
         break;
       }
@@ -344,7 +498,11 @@ function mount(root: HTMLElement): void {
         break;
       }
       case "checkpoint": {
-        const url = URL.createObjectURL(new Blob([new Uint8Array(msg.bytes)], { type: "application/octet-stream" }));
+        const url = URL.createObjectURL(
+          new Blob([new Uint8Array(msg.bytes)], {
+            type: "application/octet-stream",
+          }),
+        );
         const a = el("a", { href: url, download: msg.name });
         document.body.append(a);
         a.click();
@@ -370,13 +528,26 @@ function mount(root: HTMLElement): void {
   worker.onmessage = onMessage;
 
   function showProbe(r: ProbeResult): void {
-    const order = r.probs.map((p, id) => ({ p, id })).sort((a, b) => b.p - a.p).slice(0, 10);
+    const order = r.probs
+      .map((p, id) => ({ p, id }))
+      .sort((a, b) => b.p - a.p)
+      .slice(0, 10);
     probsBox.replaceChildren(
-      el("ol", { className: "live-bars" }, ...order.map(({ p, id }) => {
-        const bar = el("span", { className: "live-bar" });
-        bar.style.width = `${(p * 100).toFixed(1)}%`;
-        return el("li", {}, el("span", { className: "live-bar-label" }, r.labels[id]), el("span", { className: "live-bar-track" }, bar), el("span", { className: "live-bar-value" }, p.toFixed(3)));
-      })),
+      el(
+        "ol",
+        { className: "live-bars" },
+        ...order.map(({ p, id }) => {
+          const bar = el("span", { className: "live-bar" });
+          bar.style.width = `${(p * 100).toFixed(1)}%`;
+          return el(
+            "li",
+            {},
+            el("span", { className: "live-bar-label" }, r.labels[id]),
+            el("span", { className: "live-bar-track" }, bar),
+            el("span", { className: "live-bar-value" }, p.toFixed(3)),
+          );
+        }),
+      ),
     );
     const cell = (w: number | null): HTMLTableCellElement => {
       const td = el("td", {});
@@ -386,12 +557,38 @@ function mount(root: HTMLElement): void {
       }
       return td;
     };
-    attnBox.replaceChildren(...r.attention.map((h) => {
-      const head = el("tr", {}, el("th", {}), ...r.tokens.map((t) => el("th", { scope: "col" }, t === "start" ? "·" : t)));
-      const rows = h.weights.map((row, q) => el("tr", {}, el("th", { scope: "row" }, r.tokens[q] === "start" ? "·" : r.tokens[q]), ...r.tokens.map((_, k) => cell(k < row.length ? row[k] : null))));
-      return el("figure", { className: "live-head" }, el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)), el("figcaption", {}, `layer ${h.layer + 1}, head ${h.head + 1}`));
-    }));
-    if (r.attention.length === 0) attnBox.append(el("p", {}, "No layers, so no attention."));
+    attnBox.replaceChildren(
+      ...r.attention.map((h) => {
+        const head = el(
+          "tr",
+          {},
+          el("th", {}),
+          ...r.tokens.map((t) =>
+            el("th", { scope: "col" }, t === "start" ? "·" : t),
+          ),
+        );
+        const rows = h.weights.map((row, q) =>
+          el(
+            "tr",
+            {},
+            el(
+              "th",
+              { scope: "row" },
+              r.tokens[q] === "start" ? "·" : r.tokens[q],
+            ),
+            ...r.tokens.map((_, k) => cell(k < row.length ? row[k] : null)),
+          ),
+        );
+        return el(
+          "figure",
+          { className: "live-head" },
+          el("table", {}, el("thead", {}, head), el("tbody", {}, ...rows)),
+          el("figcaption", {}, `layer ${h.layer + 1}, head ${h.head + 1}`),
+        );
+      }),
+    );
+    if (r.attention.length === 0)
+      attnBox.append(el("p", {}, "No layers, so no attention."));
   }
 
   // ---- the controls
@@ -424,18 +621,29 @@ function mount(root: HTMLElement): void {
       worker = createWorker();
       worker.onmessage = onMessage;
       if (state.stopTimes) state.stopTimes.stopped = performance.now();
-      setStatus("stopped", `Stopped at step ${state.losses.length}. Press Train to start again.`);
+      setStatus(
+        "stopped",
+        `Stopped at step ${state.losses.length}. Press Train to start again.`,
+      );
       idleButtons();
       redraw();
     }, STOP_DEADLINE_MS);
   });
 
   async function readData(): Promise<DataChoice> {
-    if (dataSelect.value === "pasted") return { kind: "pasted", text: pasteArea.value };
+    if (dataSelect.value === "pasted")
+      return { kind: "pasted", text: pasteArea.value };
     if (dataSelect.value === "file") {
       const file = dataFile.files?.[0];
-      if (!file) throw new RangeError("choose a data file first (one document per line)");
-      return { kind: "file", name: file.name, bytes: new Uint8Array(await file.arrayBuffer()) };
+      if (!file)
+        throw new RangeError(
+          "choose a data file first (one document per line)",
+        );
+      return {
+        kind: "file",
+        name: file.name,
+        bytes: new Uint8Array(await file.arrayBuffer()),
+      };
     }
     return { kind: "builtin" };
   }
@@ -449,7 +657,12 @@ function mount(root: HTMLElement): void {
     let overrides: Partial<Config>;
     let data: DataChoice;
     try {
-      overrides = Object.fromEntries(SETTINGS.map((s) => [s.key, readSetting(s, inputs.get(s.key)?.value ?? "")]));
+      overrides = Object.fromEntries(
+        SETTINGS.map((s) => [
+          s.key,
+          readSetting(s, inputs.get(s.key)?.value ?? ""),
+        ]),
+      );
       data = await readData();
     } catch (e) {
       showError((e as Error).message);
@@ -483,7 +696,16 @@ function mount(root: HTMLElement): void {
     setStatus("training", "Preparing the documents and the initial weights...");
     redraw();
     const transfer = lastData.kind === "file" ? [lastData.bytes.buffer] : [];
-    send({ type: "train", overrides, engine, data: lastData, previewEvery: previewEvery(config.num_steps) }, transfer);
+    send(
+      {
+        type: "train",
+        overrides,
+        engine,
+        data: lastData,
+        previewEvery: previewEvery(config.num_steps),
+      },
+      transfer,
+    );
   }
 }
 
@@ -492,5 +714,6 @@ function start(): void {
   if (root) mount(root);
 }
 
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+if (document.readyState === "loading")
+  document.addEventListener("DOMContentLoaded", start);
 else start();

@@ -67,7 +67,14 @@ let busy = false;
 function readDocs(data: DataChoice): { docs: string[]; source: string | null } {
   if (data.kind === "builtin") return { docs: defaultCorpus(), source: null };
   if (data.kind === "pasted") {
-    const docs = parseDocs(data.text);
+    let docs: string[];
+    try {
+      docs = parseDocs(data.text);
+    } catch (e) {
+      throw e instanceof InputError
+        ? new InputError(`the pasted list: ${e.message}`)
+        : e;
+    }
     if (docs.length === 0)
       throw new InputError("the pasted list has no documents (it is blank)");
     return { docs, source: null };
@@ -134,9 +141,24 @@ async function train(msg: Extract<ToWorker, { type: "train" }>): Promise<void> {
     const chunkStart = performance.now();
     do {
       losses.push(trainStep(t));
-      if (msg.previewEvery > 0 && t.step % msg.previewEvery === 0 && t.step < config.num_steps) {
-        const samples = sampleMany(t.engine, run.tok, preview, PREVIEW_COUNT, config.temperature);
-        post({ type: "progress", step: t.step, losses: losses.splice(0), seconds: seconds() });
+      if (
+        msg.previewEvery > 0 &&
+        t.step % msg.previewEvery === 0 &&
+        t.step < config.num_steps
+      ) {
+        const samples = sampleMany(
+          t.engine,
+          run.tok,
+          preview,
+          PREVIEW_COUNT,
+          config.temperature,
+        );
+        post({
+          type: "progress",
+          step: t.step,
+          losses: losses.splice(0),
+          seconds: seconds(),
+        });
         post({ type: "preview", step: t.step, samples });
       }
     } while (
@@ -161,7 +183,13 @@ async function train(msg: Extract<ToWorker, { type: "train" }>): Promise<void> {
   const done = t.step === config.num_steps;
   // The command line samples right after training, from the generator where training left it.
   const samples = done
-    ? sampleMany(t.engine, run.tok, run.rng, config.num_samples, config.temperature)
+    ? sampleMany(
+        t.engine,
+        run.tok,
+        run.rng,
+        config.num_samples,
+        config.temperature,
+      )
     : [];
   post({
     type: "finished",
@@ -210,7 +238,13 @@ function resample(s: Session, temperature: number): string[] {
   const config = makeConfig({ ...s.config, temperature });
   const rng = createRandom(0);
   rng.setState(s.rngAfter);
-  return sampleMany(valueEngine(s.model), s.tok, rng, config.num_samples, temperature);
+  return sampleMany(
+    valueEngine(s.model),
+    s.tok,
+    rng,
+    config.num_samples,
+    temperature,
+  );
 }
 
 function load(name: string, bytes: Uint8Array): void {
@@ -237,7 +271,9 @@ function load(name: string, bytes: Uint8Array): void {
 
 function checkpoint(s: Session): void {
   if (s.training === null)
-    throw new InputError("this model was loaded from a file: it is saved already");
+    throw new InputError(
+      "this model was loaded from a file: it is saved already",
+    );
   const ck = checkpointOf(s.training, {
     count: s.docCount,
     sha256: null,
@@ -270,7 +306,9 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
     stopRequested = false;
     session = null;
     train(msg)
-      .catch((e: unknown) => post({ type: "error", about: "train", message: messageOf(e) }))
+      .catch((e: unknown) =>
+        post({ type: "error", about: "train", message: messageOf(e) }),
+      )
       .finally(() => (busy = false));
     return;
   }
@@ -281,10 +319,16 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
       load(msg.name, msg.bytes);
       return;
     }
-    if (session === null) throw new InputError("train a model or load one first");
-    if (msg.type === "probe") post({ type: "probe", result: probe(session, msg.prefix) });
+    if (session === null)
+      throw new InputError("train a model or load one first");
+    if (msg.type === "probe")
+      post({ type: "probe", result: probe(session, msg.prefix) });
     else if (msg.type === "sample")
-      post({ type: "samples", temperature: msg.temperature, samples: resample(session, msg.temperature) });
+      post({
+        type: "samples",
+        temperature: msg.temperature,
+        samples: resample(session, msg.temperature),
+      });
     else checkpoint(session);
   } catch (e) {
     post({ type: "error", about, message: messageOf(e) });
