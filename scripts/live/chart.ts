@@ -176,16 +176,16 @@ export function createChart(host: HTMLElement): {
         if (color) attrs.style = `stroke: ${color}`;
         return svgEl("polyline", attrs);
       };
+      // This run's steps underneath, earlier runs' means over them, this run's mean on top.
+      if (current) parts.push(line(current.losses, "live-raw", null));
       for (const c of earlier)
         parts.push(
           line(movingAverage(c.losses, SMOOTH), "live-earlier", c.color),
         );
-      if (current) {
-        parts.push(line(current.losses, "live-raw", null));
+      if (current)
         parts.push(
           line(movingAverage(current.losses, SMOOTH), "live-mean", null),
         );
-      }
       layer.replaceChildren(...parts);
     },
   };
