@@ -238,6 +238,7 @@ function mount(root: HTMLElement): void {
   const prefixInput = el("input", {
     type: "text",
     name: "prefix",
+    placeholder: "type letters, e.g. ma",
     autocomplete: "off",
     spellcheck: false,
   });
@@ -282,11 +283,15 @@ function mount(root: HTMLElement): void {
     ),
     el("h3", {}, "Sample again"),
     el(
+      "p",
+      { className: "live-hint" },
+      "Low temperatures pick the likeliest letters; high ones, rarer ones.",
+    ),
+    el(
       "label",
       { className: "live-field" },
-      el("span", {}, "Temperature"),
+      el("span", {}, "Temperature ", tempValue),
       tempSlider,
-      tempValue,
     ),
   );
   const files = el(
@@ -343,7 +348,7 @@ function mount(root: HTMLElement): void {
       return el("li", {}, swatch, text);
     };
     const finalMean = (l: readonly number[]): string =>
-      l.length > 0 ? ` (${mean(l.slice(-SMOOTH)).toFixed(3)})` : "";
+      l.length > 0 ? `: loss ${mean(l.slice(-SMOOTH)).toFixed(3)}` : "";
     legend.replaceChildren(
       ...(state.losses.length > 0
         ? [item(null, `this run: ${currentLabel}${finalMean(state.losses)}`)]
@@ -528,17 +533,19 @@ function mount(root: HTMLElement): void {
   worker.onmessage = onMessage;
 
   function showProbe(r: ProbeResult): void {
+    // Bars relative to the likeliest token, which fills its track.
     const order = r.probs
       .map((p, id) => ({ p, id }))
       .sort((a, b) => b.p - a.p)
       .slice(0, 10);
+    const top = order[0]?.p || 1;
     probsBox.replaceChildren(
       el(
         "ol",
         { className: "live-bars" },
         ...order.map(({ p, id }) => {
           const bar = el("span", { className: "live-bar" });
-          bar.style.width = `${(p * 100).toFixed(1)}%`;
+          bar.style.width = `${((p / top) * 100).toFixed(1)}%`;
           return el(
             "li",
             {},
