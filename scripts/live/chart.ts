@@ -15,7 +15,9 @@ export interface Curve {
 }
 
 export interface References {
+  /** ln(vocabSize). */
   uniform: number;
+  vocabSize: number;
   bigram: number;
 }
 

@@ -359,7 +359,7 @@ function mount(root: HTMLElement): void {
             el(
               "li",
               { className: "live-ref-key" },
-              `dashed: uniform guess, ln ${refs.uniform === 0 ? 1 : Math.round(Math.exp(refs.uniform))} = ${refs.uniform.toFixed(3)}; ` +
+              `dashed: uniform guess, ln ${refs.vocabSize} = ${refs.uniform.toFixed(3)}; ` +
                 `dotted: letter pairs (a bigram table), ${refs.bigram.toFixed(3)}`,
             ),
           ]
@@ -383,6 +383,7 @@ function mount(root: HTMLElement): void {
   const idleButtons = (): void => {
     trainBtn.disabled = false;
     stopBtn.disabled = true;
+    loadInput.disabled = false;
   };
   const keepRun = (): void => {
     if (state.losses.length === 0) return;
@@ -404,7 +405,11 @@ function mount(root: HTMLElement): void {
     switch (msg.type) {
       case "started": {
         state.config = msg.config;
-        refs = { uniform: msg.uniform, bigram: msg.bigram };
+        refs = {
+          uniform: msg.uniform,
+          bigram: msg.bigram,
+          vocabSize: msg.vocabSize,
+        };
         jsonl.push(
           JSON.stringify({
             docs: msg.docs,
@@ -700,6 +705,7 @@ function mount(root: HTMLElement): void {
     saveBtn.disabled = true;
     trainBtn.disabled = true;
     stopBtn.disabled = false;
+    loadInput.disabled = true;
     setStatus("training", "Preparing the documents and the initial weights...");
     redraw();
     const transfer = lastData.kind === "file" ? [lastData.bytes.buffer] : [];

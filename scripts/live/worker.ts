@@ -13,6 +13,7 @@ import { makeConfig, type Config } from "../../lib/config";
 import { createRandom, type GeneratorState } from "../../lib/random";
 import { gpt, emptyCache, type Model } from "../../lib/gpt";
 import {
+  TrainingDiverged,
   copyWeightsInto,
   prepareRun,
   startTraining,
@@ -289,8 +290,10 @@ function checkpoint(s: Session): void {
 }
 
 function messageOf(e: unknown): string {
-  // Library input errors are one line, as the command line prints them; others keep their name.
-  if (e instanceof InputError) return e.message;
+  // Bad input and a diverged run are one line, as the command line prints them; others keep
+  // their name.
+  if (e instanceof InputError || e instanceof TrainingDiverged)
+    return e.message;
   return e instanceof Error ? `${e.name}: ${e.message}` : String(e);
 }
 

@@ -323,7 +323,32 @@ describe("the live page", () => {
     expect(await page.locator(".live-status").innerText()).toBe(
       `the pasted list: ${cliMessage}`,
     );
+    // An opened file that is not UTF-8: the message names it as the command line does.
+    writeFileSync(
+      join(scratch, "latin1.txt"),
+      Buffer.from("anna\nb\xe9a\n", "latin1"),
+    );
+    const bad = spawnSync(
+      process.execPath,
+      [CLI, "train", "--data", "latin1.txt"],
+      {
+        encoding: "utf8",
+        cwd: scratch,
+      },
+    );
+    expect(bad.status).toBe(2);
+    await settings({ data: "file" });
+    await page.setInputFiles(
+      `${live} [name=datafile]`,
+      join(scratch, "latin1.txt"),
+    );
+    await page.click(`${live} button.live-train`);
+    await page.waitForSelector(`${live}[data-status=error]`);
+    expect(await page.locator(".live-status").innerText()).toBe(
+      bad.stderr.trim().replace(/^microgpt: /, ""),
+    );
     // A good list trains.
+    await settings({ data: "pasted" });
     await page.fill(`${live} [name=pasted]`, "anna\nbob\neve\n");
     await trainToEnd();
     expect(errors).toEqual([]);
