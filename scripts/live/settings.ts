@@ -12,79 +12,32 @@ export interface Setting {
   help: string;
 }
 
+const int = (
+  key: keyof Config,
+  label: string,
+  min: number,
+  max: number,
+  help: string,
+): Setting => ({ key, label, kind: "int", min, max, help });
+const real = (
+  key: keyof Config,
+  label: string,
+  min: number,
+  max: number,
+  help: string,
+): Setting => ({ key, label, kind: "real", min, max, help });
+
+// prettier-ignore
 export const SETTINGS: readonly Setting[] = [
-  {
-    key: "num_steps",
-    label: "Steps",
-    kind: "int",
-    min: 1,
-    max: 100_000,
-    help: "training steps, one name each",
-  },
-  {
-    key: "seed",
-    label: "Seed",
-    kind: "int",
-    min: 0,
-    max: 2 ** 31 - 1,
-    help: "shuffle, initial weights, samples",
-  },
-  {
-    key: "learning_rate",
-    label: "Learning rate",
-    kind: "real",
-    min: 0,
-    max: 1,
-    help: "decays linearly to 0",
-  },
-  {
-    key: "n_embd",
-    label: "n_embd",
-    kind: "int",
-    min: 1,
-    max: 128,
-    help: "width of every vector",
-  },
-  {
-    key: "n_head",
-    label: "n_head",
-    kind: "int",
-    min: 1,
-    max: 16,
-    help: "attention heads (divide n_embd)",
-  },
-  {
-    key: "n_layer",
-    label: "n_layer",
-    kind: "int",
-    min: 0,
-    max: 8,
-    help: "transformer layers",
-  },
-  {
-    key: "block_size",
-    label: "block_size",
-    kind: "int",
-    min: 1,
-    max: 64,
-    help: "longest context, in tokens",
-  },
-  {
-    key: "temperature",
-    label: "Temperature",
-    kind: "real",
-    min: 0.01,
-    max: 10,
-    help: "of the samples",
-  },
-  {
-    key: "num_samples",
-    label: "Samples",
-    kind: "int",
-    min: 0,
-    max: 100,
-    help: "names drawn at the end",
-  },
+  int("num_steps", "Steps", 1, 100_000, "training steps, one document each"),
+  int("seed", "Seed", 0, 2 ** 31 - 1, "shuffle, initial weights, samples"),
+  real("learning_rate", "Learning rate", 0, 1, "decays linearly to 0"),
+  int("n_embd", "n_embd", 1, 128, "width of every vector"),
+  int("n_head", "n_head", 1, 16, "attention heads (they divide n_embd)"),
+  int("n_layer", "n_layer", 0, 8, "transformer layers"),
+  int("block_size", "block_size", 1, 64, "longest context, in tokens"),
+  real("temperature", "Temperature", 0.01, 10, "of the samples"),
+  int("num_samples", "Samples", 0, 100, "names drawn at the end"),
 ];
 
 /** A setting's value in the form: its text, or a one-line problem. */
