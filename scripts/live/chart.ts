@@ -10,6 +10,8 @@ const MAX_POINTS = 1500;
 
 export interface Curve {
   losses: readonly number[];
+  /** Losses on the held-out documents, at the steps measured. */
+  vals: readonly { step: number; loss: number }[];
   /** A CSS colour (earlier runs), or null for the current run. */
   color: string | null;
 }
@@ -75,7 +77,7 @@ export function createChart(host: HTMLElement): {
       let bottom = refs ? refs.bigram : 2;
       for (const c of curves) {
         const means = movingAverage(c.losses, SMOOTH);
-        for (const m of means) {
+        for (const m of [...means, ...c.vals.map((v) => v.loss)]) {
           if (m > top) top = m;
           if (m < bottom) bottom = m;
         }
@@ -188,6 +190,32 @@ export function createChart(host: HTMLElement): {
         parts.push(
           line(movingAverage(current.losses, SMOOTH), "live-mean", null),
         );
+      // Held-out losses: a line through the measured points, dots on this run's.
+      const heldOut = (c: Curve): void => {
+        if (c.vals.length === 0) return;
+        const pts = c.vals.map(
+          (v) => `${x(v.step).toFixed(1)},${y(v.loss).toFixed(1)}`,
+        );
+        const attrs: Record<string, string> = {
+          class: "live-val",
+          fill: "none",
+          points: pts.join(" "),
+        };
+        if (c.color) attrs.style = `stroke: ${c.color}`;
+        parts.push(svgEl("polyline", attrs));
+        if (c.color === null)
+          for (const v of c.vals)
+            parts.push(
+              svgEl("circle", {
+                class: "live-val-dot",
+                cx: x(v.step),
+                cy: y(v.loss),
+                r: 3,
+              }),
+            );
+      };
+      earlier.forEach(heldOut);
+      if (current) heldOut(current);
       layer.replaceChildren(...parts);
     },
   };

@@ -42,12 +42,20 @@ export interface ProbeResult {
   attention: HeadAttention[];
 }
 
+/** The mean loss on the held-out documents after a step. */
+export interface HeldOut {
+  step: number;
+  loss: number;
+}
+
 export type FromWorker =
   | {
       type: "started";
       config: Config;
       engine: EngineKind;
+      /** Documents trained on, and held out (never trained on). */
       docs: number;
+      valDocs: number;
       vocabSize: number;
       params: number;
       /** ln(vocabSize): the loss of a uniform guess. */
@@ -55,7 +63,15 @@ export type FromWorker =
       /** The loss a table of letter-pair frequencies reaches on these documents. */
       bigram: number;
     }
-  | { type: "progress"; step: number; losses: number[]; seconds: number }
+  | {
+      type: "progress";
+      step: number;
+      /** The losses of the steps since the last message, in order. */
+      losses: number[];
+      /** The held-out losses measured at those steps. */
+      vals: HeldOut[];
+      seconds: number;
+    }
   | { type: "preview"; step: number; samples: string[] }
   | {
       type: "finished";

@@ -6,6 +6,7 @@ import { defaultConfig, type Config } from "../../lib/config";
 import { createChart, SMOOTH, type Curve, type References } from "./chart";
 import { SETTINGS, defaultText, flagOf, readSetting } from "./settings";
 import type {
+  HeldOut,
   DataChoice,
   EngineKind,
   FromWorker,
@@ -23,6 +24,8 @@ export interface LiveState {
   config: Config | null;
   engine: EngineKind;
   losses: number[];
+  /** Held-out losses, at the steps they were measured. */
+  vals: HeldOut[];
   previews: { step: number; samples: string[] }[];
   samples: string[];
   probe: ProbeResult | null;
@@ -34,6 +37,7 @@ export interface LiveState {
 interface RunRecord {
   label: string;
   losses: number[];
+  vals: HeldOut[];
   color: string;
 }
 
@@ -75,7 +79,7 @@ function createWorker(): Worker {
 function describe(
   config: Config,
   engine: EngineKind,
-  data: DataChoice,
+  data: { kind: DataChoice["kind"]; name: string },
 ): { label: string; command: string } {
   const changed = SETTINGS.filter(
     (s) => config[s.key] !== defaultConfig[s.key],
@@ -118,6 +122,7 @@ function mount(root: HTMLElement): void {
     config: null,
     engine: "fast",
     losses: [],
+    vals: [],
     previews: [],
     samples: [],
     probe: null,
@@ -336,8 +341,13 @@ function mount(root: HTMLElement): void {
   const redraw = (): void => {
     chart.draw(
       steps,
-      state.status === "idle" ? null : { losses: state.losses, color: null },
-      runs.map((r) => ({ losses: r.losses, color: r.color }) satisfies Curve),
+      state.status === "idle"
+        ? null
+        : { losses: state.losses, vals: state.vals, color: null },
+      runs.map(
+        (r) =>
+          ({ losses: r.losses, vals: r.vals, color: r.color }) satisfies Curve,
+      ),
       refs,
     );
     const item = (color: string | null, text: string): HTMLLIElement => {
@@ -347,20 +357,34 @@ function mount(root: HTMLElement): void {
       if (color) swatch.style.background = color;
       return el("li", {}, swatch, text);
     };
-    const finalMean = (l: readonly number[]): string =>
-      l.length > 0 ? `: loss ${mean(l.slice(-SMOOTH)).toFixed(3)}` : "";
+    const finalMean = (
+      l: readonly number[],
+      v: readonly HeldOut[] = [],
+    ): string =>
+      (l.length > 0 ? `: loss ${mean(l.slice(-SMOOTH)).toFixed(3)}` : "") +
+      (v.length > 0 ? `, held-out ${v[v.length - 1].loss.toFixed(3)}` : "");
     legend.replaceChildren(
       ...(state.losses.length > 0
-        ? [item(null, `this run: ${currentLabel}${finalMean(state.losses)}`)]
+        ? [
+            item(
+              null,
+              `this run: ${currentLabel}${finalMean(state.losses, state.vals)}`,
+            ),
+          ]
         : []),
-      ...runs.map((r) => item(r.color, `${r.label}${finalMean(r.losses)}`)),
+      ...runs.map((r) =>
+        item(r.color, `${r.label}${finalMean(r.losses, r.vals)}`),
+      ),
       ...(refs
         ? [
             el(
               "li",
               { className: "live-ref-key" },
               `dashed: uniform guess, ln ${refs.vocabSize} = ${refs.uniform.toFixed(3)}; ` +
-                `dotted: letter pairs (a bigram table), ${refs.bigram.toFixed(3)}`,
+                `dotted: letter pairs (a bigram table), ${refs.bigram.toFixed(3)}` +
+                (state.vals.length > 0
+                  ? "; dark dashes with dots: the loss on the held-out documents"
+                  : ""),
             ),
           ]
         : []),
@@ -380,6 +404,10 @@ function mount(root: HTMLElement): void {
     state.error = message;
     setStatus("error", message);
   };
+  const heldOutText = (): string =>
+    state.vals.length > 0
+      ? ` | held-out ${state.vals[state.vals.length - 1].loss.toFixed(4)}`
+      : "";
   const idleButtons = (): void => {
     trainBtn.disabled = false;
     stopBtn.disabled = true;
@@ -387,7 +415,12 @@ function mount(root: HTMLElement): void {
   };
   const keepRun = (): void => {
     if (state.losses.length === 0) return;
-    runs.unshift({ label: currentLabel, losses: state.losses, color: "" });
+    runs.unshift({
+      label: currentLabel,
+      losses: state.losses,
+      vals: state.vals,
+      color: "",
+    });
     runs.splice(KEEP_RUNS - 1);
     runs.forEach((r, i) => (r.color = RUN_COLORS[i % RUN_COLORS.length]));
   };
@@ -413,6 +446,7 @@ function mount(root: HTMLElement): void {
         jsonl.push(
           JSON.stringify({
             docs: msg.docs,
+            ...(msg.valDocs > 0 && { val_docs: msg.valDocs }),
             vocab_size: msg.vocabSize,
             params: msg.params,
           }),
@@ -424,14 +458,22 @@ function mount(root: HTMLElement): void {
         break;
       }
       case "progress": {
+        // In the command line's order: a step's loss, then its held-out loss if measured.
+        const vals = new Map(msg.vals.map((v) => [v.step, v.loss]));
         for (const loss of msg.losses) {
           state.losses.push(loss);
-          jsonl.push(JSON.stringify({ step: state.losses.length, loss }));
+          const step = state.losses.length;
+          jsonl.push(JSON.stringify({ step, loss }));
+          const val = vals.get(step);
+          if (val !== undefined) {
+            state.vals.push({ step, loss: val });
+            jsonl.push(JSON.stringify({ step, val_loss: val }));
+          }
         }
         const total = state.config?.num_steps ?? 0;
         const recent = mean(state.losses.slice(-SMOOTH));
         if (state.status === "training")
-          status.textContent = `step ${msg.step} / ${total} | loss ${recent.toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)}) | ${msg.seconds.toFixed(1)} s`;
+          status.textContent = `step ${msg.step} / ${total} | loss ${recent.toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)})${heldOutText()} | ${msg.seconds.toFixed(1)} s`;
         redraw();
         break;
       }
@@ -452,7 +494,10 @@ function mount(root: HTMLElement): void {
         const config = state.config as Config;
         const lossText =
           state.losses.length > 0
-            ? `, final loss ${mean(state.losses.slice(-SMOOTH)).toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)} steps; the last step's alone: ${state.losses[state.losses.length - 1].toFixed(4)})`
+            ? `, final loss ${mean(state.losses.slice(-SMOOTH)).toFixed(4)} (mean of the last ${Math.min(SMOOTH, state.losses.length)} steps; the last step's alone: ${state.losses[state.losses.length - 1].toFixed(4)})` +
+              (state.vals.length > 0
+                ? `, held-out loss ${state.vals[state.vals.length - 1].loss.toFixed(4)}`
+                : "")
             : "";
         if (msg.status === "stopped") {
           if (state.stopTimes) state.stopTimes.stopped = performance.now();
@@ -616,6 +661,7 @@ function mount(root: HTMLElement): void {
     void file.arrayBuffer().then((buf) => {
       keepRun();
       state.losses = [];
+      state.vals = [];
       refs = null;
       redraw();
       const bytes = new Uint8Array(buf);
@@ -665,31 +711,58 @@ function mount(root: HTMLElement): void {
     if (!trainBtn.disabled) void startRun();
   });
 
+  const readOverrides = (): Partial<Config> =>
+    Object.fromEntries(
+      SETTINGS.map((s) => [
+        s.key,
+        readSetting(s, inputs.get(s.key)?.value ?? ""),
+      ]),
+    );
+  const engineOf = (): EngineKind =>
+    engineSelect.value === "value" ? "value" : "fast";
+  const dataOf = (): { kind: DataChoice["kind"]; name: string } => {
+    const kind =
+      dataSelect.value === "pasted" || dataSelect.value === "file"
+        ? dataSelect.value
+        : "builtin";
+    return { kind, name: dataFile.files?.[0]?.name ?? "FILE" };
+  };
+  // The command line of the run the form describes, kept up to date as the reader edits it.
+  const updateCommand = (): void => {
+    let overrides: Partial<Config>;
+    try {
+      overrides = readOverrides();
+    } catch {
+      command.textContent = "";
+      return;
+    }
+    const config = { ...defaultConfig, ...overrides } as Config;
+    const { command: cmd } = describe(config, engineOf(), dataOf());
+    command.textContent = `The same run in a terminal: ${cmd}`;
+  };
+  form.addEventListener("input", updateCommand);
+  form.addEventListener("change", updateCommand);
+  updateCommand();
+
   async function startRun(): Promise<void> {
     let overrides: Partial<Config>;
     let data: DataChoice;
     try {
-      overrides = Object.fromEntries(
-        SETTINGS.map((s) => [
-          s.key,
-          readSetting(s, inputs.get(s.key)?.value ?? ""),
-        ]),
-      );
+      overrides = readOverrides();
       data = await readData();
     } catch (e) {
       showError((e as Error).message);
       return;
     }
     keepRun();
-    const engine = engineSelect.value === "value" ? "value" : "fast";
+    const engine = engineOf();
     const config = { ...defaultConfig, ...overrides } as Config;
-    const { label, command: cmd } = describe(config, engine, data);
-    currentLabel = label;
-    command.textContent = `The same run in a terminal: ${cmd}`;
+    currentLabel = describe(config, engine, dataOf()).label;
     lastData = data;
     state.config = null;
     state.engine = engine;
     state.losses = [];
+    state.vals = [];
     state.previews = [];
     state.samples = [];
     state.probe = null;

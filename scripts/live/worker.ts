@@ -131,14 +131,26 @@ async function train(msg: Extract<ToWorker, { type: "train" }>): Promise<void> {
     config,
     engine: msg.engine,
     docs: run.docs.length,
+    valDocs: 0,
     vocabSize: run.tok.vocabSize,
     params: run.model.params.length,
     uniform: Math.log(run.tok.vocabSize),
     bigram: bigramLoss(run.docs, run.tok, config),
   });
   const preview = createRandom(PREVIEW_SEED);
+  const losses: number[] = [];
+  const vals: { step: number; loss: number }[] = [];
+  const flush = (): void => {
+    if (losses.length === 0) return;
+    post({
+      type: "progress",
+      step: t.step,
+      losses: losses.splice(0),
+      vals: vals.splice(0),
+      seconds: seconds(),
+    });
+  };
   while (t.step < config.num_steps && !stopRequested) {
-    const losses: number[] = [];
     const chunkStart = performance.now();
     do {
       losses.push(trainStep(t));
@@ -154,20 +166,14 @@ async function train(msg: Extract<ToWorker, { type: "train" }>): Promise<void> {
           PREVIEW_COUNT,
           config.temperature,
         );
-        post({
-          type: "progress",
-          step: t.step,
-          losses: losses.splice(0),
-          seconds: seconds(),
-        });
+        flush();
         post({ type: "preview", step: t.step, samples });
       }
     } while (
       t.step < config.num_steps &&
       performance.now() - chunkStart < CHUNK_MS
     );
-    if (losses.length > 0)
-      post({ type: "progress", step: t.step, losses, seconds: seconds() });
+    flush();
     await yieldToMessages();
   }
   copyWeightsInto(run.model, t.engine);

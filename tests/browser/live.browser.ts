@@ -28,29 +28,35 @@ const CLI = join(ROOT, "lib", "bin", "microgpt.js");
 
 interface Trace {
   losses: number[];
+  /** Held-out losses, in step order. */
+  vals: number[];
   samples: string[];
 }
 
 /** Reads the JSON Lines of `microgpt train --jsonl`: `{step, loss}` lines, then `{sample, text}` lines. */
 function parseJsonl(text: string): Trace {
   const losses: number[] = [];
+  const vals: number[] = [];
   const samples: string[] = [];
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     const rec = JSON.parse(line) as {
       step?: number;
       loss?: number;
+      val_loss?: number;
       sample?: number;
       text?: string;
     };
     if (rec.step !== undefined && rec.loss !== undefined) {
       expect(rec.step).toBe(losses.length + 1);
       losses.push(rec.loss);
+    } else if (rec.step !== undefined && rec.val_loss !== undefined) {
+      vals.push(rec.val_loss);
     } else if (rec.sample !== undefined && rec.text !== undefined) {
       samples.push(rec.text);
     }
   }
-  return { losses, samples };
+  return { losses, vals, samples };
 }
 
 function cli(args: string[]): string {
@@ -115,7 +121,12 @@ async function settings(
 
 async function trainToEnd(): Promise<void> {
   await page.click(`${live} button.live-train`);
-  await page.waitForSelector(`${live}[data-status=done]`, { timeout: 120_000 });
+  await page.waitForSelector(
+    `${live}[data-status=done], ${live}[data-status=error]`,
+    { timeout: 120_000 },
+  );
+  const status = await page.locator(".live-status").innerText();
+  expect(status).toMatch(/^Done/);
 }
 
 async function shot(name: string): Promise<void> {
@@ -180,54 +191,37 @@ describe("the live page", () => {
     expect(points?.trim().split(/\s+/)).toHaveLength(30);
   });
 
-  const FLAGS = [
-    "--steps",
-    "300",
-    "--seed",
-    "7",
-    "--lr",
-    "0.02",
-    "--n-embd",
-    "24",
-    "--n-head",
-    "3",
-    "--n-layer",
-    "2",
-    "--block-size",
-    "12",
-    "--temperature",
-    "0.7",
-    "--samples",
-    "8",
-    "--engine",
-    "fast",
-  ];
+  // Every setting off its default, on the fast engine.
+  const OTHER = {
+    num_steps: 300,
+    seed: 7,
+    learning_rate: 0.02,
+    n_embd: 24,
+    n_head: 3,
+    n_layer: 2,
+    block_size: 12,
+    temperature: 0.7,
+    num_samples: 8,
+  };
   const ckFile = (): string => join(scratch, "run.safetensors");
 
   test("other settings, on the fast engine: the CLI's losses and samples; a checkpoint the CLI reads", async () => {
-    const expected = parseJsonl(cli(["train", ...FLAGS, "--jsonl"]));
-    await settings({
-      num_steps: 300,
-      seed: 7,
-      learning_rate: 0.02,
-      n_embd: 24,
-      n_head: 3,
-      n_layer: 2,
-      block_size: 12,
-      temperature: 0.7,
-      num_samples: 8,
-      engine: "fast",
-    });
+    await settings({ ...OTHER, engine: "fast" });
+    // The command the page prints for this run is the one we check against.
+    const command = (await page.locator(".live-command").innerText()).replace(
+      /^The same run in a terminal: npx microgpt /,
+      "",
+    );
+    for (const [key, value] of Object.entries(OTHER))
+      expect(command).toContain(`--${key.replace(/_/g, "-")} ${value}`);
+    const expected = parseJsonl(cli([...command.split(" "), "--jsonl"]));
     await trainToEnd();
     const shown = parseJsonl(
       (await page.locator(".live-log").textContent()) ?? "",
     );
     expectClose("loss", shown.losses, expected.losses);
+    expect(shown.vals).toEqual(expected.vals);
     expect(shown.samples).toEqual(expected.samples);
-    // The command line equivalent the page prints runs the same run.
-    expect(await page.locator(".live-command").innerText()).toContain(
-      "--num-steps 300 --seed 7 --learning-rate 0.02 --n-embd 24 --n-head 3 --n-layer 2 --block-size 12 --temperature 0.7 --num-samples 8",
-    );
     // Previews every 100 steps (from their own generator, so the numbers above stay the CLI's).
     expect(await page.locator(".live-preview").count()).toBe(2);
     // The earlier runs stay on the chart to compare.
