@@ -216,6 +216,13 @@ export function createChart(host: HTMLElement): {
       };
       earlier.forEach(heldOut);
       if (current) heldOut(current);
+      // What a screen reader says about the chart.
+      title.textContent =
+        current && current.losses.length > 0
+          ? `Training loss over ${current.losses.length} steps: ` +
+            `the mean of the last ${SMOOTH} is ` +
+            `${movingAverage(current.losses, SMOOTH).at(-1)?.toFixed(3)}`
+          : "Training loss at each step (no run yet)";
       layer.replaceChildren(...parts);
     },
   };

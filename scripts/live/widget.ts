@@ -219,11 +219,17 @@ function mount(root: HTMLElement): void {
   const status = el("p", { className: "live-status" }, "Ready: press Train.");
   status.setAttribute("aria-live", "polite");
   status.setAttribute("role", "status");
+  status.tabIndex = -1; // takes the focus when the button that had it disappears
 
   // ---- while it trains
   const chartHost = el("div", { className: "live-chart-host" });
   const chart = createChart(chartHost);
   const legend = el("ul", { className: "live-legend" });
+  const forgetBtn = el(
+    "button",
+    { type: "button", className: "live-forget", hidden: true },
+    "Forget earlier runs",
+  );
   const previewsBox = el("div", { className: "live-previews" });
   const samplesTitle = el("p", { className: "live-samples-title" });
   const samplesList = el("ol", { className: "live-samples" });
@@ -283,8 +289,30 @@ function mount(root: HTMLElement): void {
     el(
       "div",
       { className: "live-probe-grid" },
-      el("div", {}, el("h4", {}, "What comes next"), probsBox),
-      el("div", {}, el("h4", {}, "Where each head looks"), attnBox),
+      el(
+        "div",
+        {},
+        el("h4", {}, "What comes next"),
+        el(
+          "p",
+          { className: "live-hint" },
+          "The ten likeliest tokens after the prefix (temperature 1). " +
+            "An empty prefix asks for a first letter.",
+        ),
+        probsBox,
+      ),
+      el(
+        "div",
+        {},
+        el("h4", {}, "Where each head looks"),
+        el(
+          "p",
+          { className: "live-hint" },
+          "Row by row, each position reading the prefix; a darker cell, " +
+            "more attention to that earlier position (· is the start token).",
+        ),
+        attnBox,
+      ),
     ),
     el("h3", {}, "Sample again"),
     el(
@@ -318,6 +346,7 @@ function mount(root: HTMLElement): void {
     status,
     chartHost,
     legend,
+    forgetBtn,
     previewsBox,
     samplesTitle,
     samplesList,
@@ -363,6 +392,7 @@ function mount(root: HTMLElement): void {
     ): string =>
       (l.length > 0 ? `: loss ${mean(l.slice(-SMOOTH)).toFixed(3)}` : "") +
       (v.length > 0 ? `, held-out ${v[v.length - 1].loss.toFixed(3)}` : "");
+    forgetBtn.hidden = runs.length === 0;
     legend.replaceChildren(
       ...(state.losses.length > 0
         ? [
@@ -392,6 +422,11 @@ function mount(root: HTMLElement): void {
   };
   redraw();
   window.addEventListener("resize", redraw);
+  forgetBtn.addEventListener("click", () => {
+    runs.splice(0);
+    redraw();
+    status.focus();
+  });
 
   // ---- the worker
   let worker = createWorker();
