@@ -443,10 +443,14 @@ function mount(root: HTMLElement): void {
     state.vals.length > 0
       ? ` | held-out ${state.vals[state.vals.length - 1].loss.toFixed(4)}`
       : "";
+  // A disabled button loses the focus: keyboard users get it back on the next useful control.
   const idleButtons = (): void => {
+    const hadFocus =
+      document.activeElement === stopBtn || document.activeElement === status;
     trainBtn.disabled = false;
     stopBtn.disabled = true;
     loadInput.disabled = false;
+    if (hadFocus) trainBtn.focus();
   };
   const keepRun = (): void => {
     if (state.losses.length === 0) return;
@@ -707,6 +711,7 @@ function mount(root: HTMLElement): void {
   stopBtn.addEventListener("click", () => {
     state.stopTimes = { asked: performance.now(), stopped: 0 };
     send({ type: "stop" });
+    if (document.activeElement === stopBtn) status.focus();
     stopBtn.disabled = true;
     // A worker busy beyond a chunk (a huge model) is ended: Stop always works.
     stopTimer = window.setTimeout(() => {
@@ -811,9 +816,11 @@ function mount(root: HTMLElement): void {
     samplesList.replaceChildren();
     probe.hidden = true;
     saveBtn.disabled = true;
+    const hadFocus = document.activeElement === trainBtn;
     trainBtn.disabled = true;
     stopBtn.disabled = false;
     loadInput.disabled = true;
+    if (hadFocus) stopBtn.focus();
     setStatus("training", "Preparing the documents and the initial weights...");
     redraw();
     const transfer = lastData.kind === "file" ? [lastData.bytes.buffer] : [];
