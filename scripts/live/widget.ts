@@ -787,6 +787,8 @@ function mount(root: HTMLElement): void {
   async function startRun(): Promise<void> {
     let overrides: Partial<Config>;
     let data: DataChoice;
+    // Reading a file takes a moment: the old status must not stand for the new run meanwhile.
+    setStatus("training", "Reading the settings and the data...");
     try {
       overrides = readOverrides();
       data = await readData();
