@@ -619,7 +619,19 @@ function mount(root: HTMLElement): void {
       }
     }
   };
+  // The worker itself failed (out of memory on a huge model, say): say so, and start afresh.
+  const onWorkerError = (ev: ErrorEvent): void => {
+    ev.preventDefault();
+    window.clearTimeout(stopTimer);
+    worker.terminate();
+    worker = createWorker();
+    worker.onmessage = onMessage;
+    worker.onerror = onWorkerError;
+    idleButtons();
+    showError(`the training worker failed: ${ev.message || "out of memory?"}`);
+  };
   worker.onmessage = onMessage;
+  worker.onerror = onWorkerError;
 
   function showProbe(r: ProbeResult): void {
     // Bars relative to the likeliest token, which fills its track.
@@ -718,6 +730,7 @@ function mount(root: HTMLElement): void {
       worker.terminate();
       worker = createWorker();
       worker.onmessage = onMessage;
+      worker.onerror = onWorkerError;
       if (state.stopTimes) state.stopTimes.stopped = performance.now();
       setStatus(
         "stopped",
