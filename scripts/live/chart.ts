@@ -61,8 +61,51 @@ export function createChart(host: HTMLElement): {
   const title = svgEl("title", {});
   title.textContent = "Training loss at each step";
   const layer = svgEl("g", {});
-  svg.append(title, layer);
-  host.append(svg);
+  const cursor = svgEl("line", { class: "live-cursor", visibility: "hidden" });
+  svg.append(title, layer, cursor);
+  const readout = document.createElement("p");
+  readout.className = "live-readout";
+  host.append(svg, readout);
+  // What the pointer reads: the step under it, from the last drawing's scale.
+  let hover: {
+    W: number;
+    x0: number;
+    x1: number;
+    xMax: number;
+    yTop: number;
+    yBottom: number;
+    losses: readonly number[];
+  } | null = null;
+  const showStep = (clientX: number): void => {
+    const h = hover;
+    if (h === null || h.losses.length === 0) return;
+    const box = svg.getBoundingClientRect();
+    const at = ((clientX - box.left) / box.width) * h.W;
+    const step = Math.round(((at - h.x0) / (h.x1 - h.x0)) * h.xMax);
+    if (step < 1 || step > h.losses.length) {
+      cursor.setAttribute("visibility", "hidden");
+      readout.textContent = "";
+      return;
+    }
+    const cx = h.x0 + (step / h.xMax) * (h.x1 - h.x0);
+    for (const [k, v] of Object.entries({
+      x1: cx,
+      x2: cx,
+      y1: h.yTop,
+      y2: h.yBottom,
+    }))
+      cursor.setAttribute(k, String(v));
+    cursor.setAttribute("visibility", "visible");
+    const from = Math.max(0, step - SMOOTH);
+    const recent = h.losses.slice(from, step);
+    const avg = recent.reduce((a, b) => a + b, 0) / recent.length;
+    readout.textContent = `step ${step}: loss ${h.losses[step - 1].toFixed(4)}, mean of the last ${recent.length} ${avg.toFixed(4)}`;
+  };
+  svg.addEventListener("pointermove", (ev) => showStep(ev.clientX));
+  svg.addEventListener("pointerleave", () => {
+    cursor.setAttribute("visibility", "hidden");
+    readout.textContent = "";
+  });
 
   return {
     draw(steps, current, earlier, refs) {
@@ -89,6 +132,7 @@ export function createChart(host: HTMLElement): {
       const yTop = pad.top;
       const yBottom = H - pad.bottom;
       const x = (step: number): number => x0 + (step / xMax) * (x1 - x0);
+      hover = { W, x0, x1, xMax, yTop, yBottom, losses: current?.losses ?? [] };
       const y = (loss: number): number => {
         const c = Math.min(yMax, Math.max(yMin, loss));
         return yTop + ((yMax - c) / (yMax - yMin)) * (yBottom - yTop);
