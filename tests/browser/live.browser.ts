@@ -189,6 +189,23 @@ describe("the live page", () => {
       .locator(".live-chart .live-raw")
       .getAttribute("points");
     expect(points?.trim().split(/\s+/)).toHaveLength(30);
+    // The pointer reads the step under it.
+    // Over the 15th point of the line (the axis may be longer: earlier runs stay on it).
+    const chartBox = page.locator(".live-chart");
+    const viewWidth = Number(
+      (await chartBox.getAttribute("viewBox"))?.split(" ")[2],
+    );
+    const px = Number(points?.trim().split(/\s+/)[14].split(",")[0]);
+    const box = await chartBox.boundingBox();
+    if (box === null) throw new Error("the chart is not shown");
+    await chartBox.hover({
+      position: { x: (px / viewWidth) * box.width, y: box.height / 2 },
+    });
+    const readout = await page.locator(".live-readout").innerText();
+    const m = /^step (\d+): loss (\d\.\d{4}),/.exec(readout);
+    expect(m, readout).not.toBeNull();
+    const step = Number(m?.[1]);
+    expect(m?.[2]).toBe(expected.losses[step - 1].toFixed(4));
   });
 
   // Every setting off its default, on the fast engine.
