@@ -364,6 +364,36 @@ describe("the live page", () => {
     expect(errors).toEqual([]);
   });
 
+  test("a data file opened in the page trains as the printed command trains on it", async () => {
+    // Names with letters beyond a-z, and a blank line and spaces the reader drops.
+    const names =
+      "zoë\n  amélie \n\nbjörn\nanna\nbob\nçelik\neve\nmaría\nnoël\nolaf\n";
+    writeFileSync(join(scratch, "accents.txt"), names);
+    await settings({ num_steps: 40, seed: 3, num_samples: 6, data: "file" });
+    await page.setInputFiles(
+      `${live} [name=datafile]`,
+      join(scratch, "accents.txt"),
+    );
+    const command = (await page.locator(".live-command").innerText()).replace(
+      /^The same run in a terminal: npx microgpt /,
+      "",
+    );
+    expect(command).toContain("--data accents.txt");
+    const expected = parseJsonl(
+      execFileSync(process.execPath, [CLI, ...command.split(" "), "--jsonl"], {
+        encoding: "utf8",
+        cwd: scratch,
+      }),
+    );
+    await trainToEnd();
+    const shown = parseJsonl(
+      (await page.locator(".live-log").textContent()) ?? "",
+    );
+    expectClose("loss", shown.losses, expected.losses);
+    expect(shown.samples).toEqual(expected.samples);
+    expect(errors).toEqual([]);
+  });
+
   test("works from the keyboard, and fits a phone's width", async () => {
     const phone = await browser.context.newPage();
     const phoneErrors = watchErrors(phone);
