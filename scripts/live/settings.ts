@@ -4,8 +4,8 @@ import { defaultConfig, type Config } from "../../lib/config";
 export interface Setting {
   key: keyof Config;
   label: string;
-  /** Whole numbers, or any finite number. */
-  kind: "int" | "real";
+  /** Whole numbers, any finite number, or a switch on or off (a checkbox). */
+  kind: "int" | "real" | "switch";
   /** The widget's own bounds (the library checks the rest, with its messages). */
   min: number;
   max: number;
@@ -26,6 +26,14 @@ const real = (
   max: number,
   help: string,
 ): Setting => ({ key, label, kind: "real", min, max, help });
+const onOff = (key: keyof Config, label: string, help: string): Setting => ({
+  key,
+  label,
+  kind: "switch",
+  min: 0,
+  max: 1,
+  help,
+});
 
 // prettier-ignore
 export const SETTINGS: readonly Setting[] = [
@@ -36,15 +44,22 @@ export const SETTINGS: readonly Setting[] = [
   int("n_head", "n_head", 1, 16, "attention heads (they divide n_embd)"),
   int("n_layer", "n_layer", 0, 8, "transformer layers"),
   int("block_size", "block_size", 1, 64, "longest context, in tokens"),
+  onOff("residual", "Residual", "add each block's output to its input"),
+  onOff("norm", "RMSNorm", "normalize at the entrance of each block"),
   real("temperature", "Temperature", 0.01, 10, "of the samples"),
   int("num_samples", "Samples", 0, 100, "names drawn at the end"),
 ];
 
-/** A setting's value in the form: its text, or a one-line problem. */
-export function readSetting(s: Setting, text: string): number {
-  const v = Number(text.trim());
+/** A setting's value in the form: a number or a switch's state, or a one-line problem. */
+export function readSetting(
+  s: Setting,
+  input: HTMLInputElement,
+): number | boolean {
+  if (s.kind === "switch") return input.checked;
+  const text = input.value.trim();
+  const v = Number(text);
   const range = `from ${s.min} to ${s.max}`;
-  if (text.trim() === "" || !Number.isFinite(v))
+  if (text === "" || !Number.isFinite(v))
     throw new RangeError(`${s.label} must be a number ${range}`);
   if (s.kind === "int" && !Number.isSafeInteger(v))
     throw new RangeError(`${s.label} must be a whole number ${range}`);
@@ -53,9 +68,17 @@ export function readSetting(s: Setting, text: string): number {
   return v;
 }
 
-/** The default of a setting, as the form shows it. */
-export function defaultText(s: Setting): string {
-  return String(defaultConfig[s.key]);
+/** A setting's value as the command line writes it: "--n-embd 32", or "--no-residual". */
+export function flagText(s: Setting, value: unknown): string {
+  const flag = flagOf(s.key);
+  if (s.kind === "switch") return value ? flag : flag.replace(/^--/, "--no-");
+  return `${flag} ${String(value)}`;
+}
+
+/** A setting's value in a run's label: "n_embd 32", or "Residual off". */
+export function labelText(s: Setting, value: unknown): string {
+  if (s.kind === "switch") return `${s.label} ${value ? "on" : "off"}`;
+  return `${s.label} ${String(value)}`;
 }
 
 /** The command line's flag of a field: every field has one named after it (n_embd: --n-embd). */

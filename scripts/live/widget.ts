@@ -4,7 +4,7 @@
 // earlier runs to compare, checkpoints to download and load. Bundled by scripts/live/build.mjs.
 import { defaultConfig, type Config } from "../../lib/config";
 import { createChart, SMOOTH, type Curve, type References } from "./chart";
-import { SETTINGS, defaultText, flagOf, readSetting } from "./settings";
+import { SETTINGS, flagText, labelText, readSetting } from "./settings";
 import type {
   HeldOut,
   DataChoice,
@@ -84,11 +84,11 @@ function describe(
   const changed = SETTINGS.filter(
     (s) => config[s.key] !== defaultConfig[s.key],
   );
-  const label = changed.map((s) => `${s.label} ${String(config[s.key])}`);
+  const label = changed.map((s) => labelText(s, config[s.key]));
   if (engine !== "fast") label.push(`${engine} engine`);
   if (data.kind !== "builtin")
     label.push(data.kind === "file" ? data.name : "pasted list");
-  const flags = changed.map((s) => `${flagOf(s.key)} ${String(config[s.key])}`);
+  const flags = changed.map((s) => flagText(s, config[s.key]));
   if (data.kind === "file") flags.push(`--data ${data.name}`);
   if (data.kind === "pasted") flags.push("--data FILE");
   flags.push(`--engine ${engine}`);
@@ -134,21 +134,36 @@ function mount(root: HTMLElement): void {
   // ---- the form: one field per setting, the engine, the data
   const inputs = new Map<keyof Config, HTMLInputElement>();
   const fields = SETTINGS.map((s) => {
-    const input = el("input", {
-      type: "text",
-      inputMode: s.kind === "int" ? "numeric" : "decimal",
-      name: s.key,
-      value: defaultText(s),
-      title: s.help,
-      autocomplete: "off",
-    });
+    const start = defaultConfig[s.key];
+    const input =
+      s.kind === "switch"
+        ? el("input", {
+            type: "checkbox",
+            name: s.key,
+            checked: start === true,
+          })
+        : el("input", {
+            type: "text",
+            inputMode: s.kind === "int" ? "numeric" : "decimal",
+            name: s.key,
+            value: String(start),
+            autocomplete: "off",
+          });
+    input.title = s.help;
     inputs.set(s.key, input);
-    return el(
-      "label",
-      { className: "live-field" },
-      el("span", {}, s.label),
-      input,
-    );
+    return s.kind === "switch"
+      ? el(
+          "label",
+          { className: "live-field live-switch" },
+          input,
+          el("span", {}, s.label),
+        )
+      : el(
+          "label",
+          { className: "live-field" },
+          el("span", {}, s.label),
+          input,
+        );
   });
   const engineSelect = el(
     "select",
@@ -768,7 +783,7 @@ function mount(root: HTMLElement): void {
     Object.fromEntries(
       SETTINGS.map((s) => [
         s.key,
-        readSetting(s, inputs.get(s.key)?.value ?? ""),
+        readSetting(s, inputs.get(s.key) as HTMLInputElement),
       ]),
     );
   const engineOf = (): EngineKind =>

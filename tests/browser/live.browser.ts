@@ -109,11 +109,12 @@ afterAll(async () => {
 const live = "#microgpt-live";
 
 async function settings(
-  values: Record<string, string | number>,
+  values: Record<string, string | number | boolean>,
 ): Promise<void> {
   for (const [name, value] of Object.entries(values)) {
     const sel = `${live} [name=${name}]`;
-    if ((await page.locator(sel).evaluate((e) => e.tagName)) === "SELECT")
+    if (typeof value === "boolean") await page.setChecked(sel, value);
+    else if ((await page.locator(sel).evaluate((e) => e.tagName)) === "SELECT")
       await page.selectOption(sel, String(value));
     else await page.fill(sel, String(value));
   }
@@ -217,6 +218,7 @@ describe("the live page", () => {
     n_head: 3,
     n_layer: 2,
     block_size: 12,
+    norm: false,
     temperature: 0.7,
     num_samples: 8,
   };
@@ -229,8 +231,12 @@ describe("the live page", () => {
       /^The same run in a terminal: npx microgpt /,
       "",
     );
-    for (const [key, value] of Object.entries(OTHER))
-      expect(command).toContain(`--${key.replace(/_/g, "-")} ${value}`);
+    for (const [key, value] of Object.entries(OTHER)) {
+      const flag = `--${key.replace(/_/g, "-")}`;
+      expect(command).toContain(
+        value === false ? flag.replace("--", "--no-") : `${flag} ${value}`,
+      );
+    }
     const expected = parseJsonl(cli([...command.split(" "), "--jsonl"]));
     await trainToEnd();
     const shown = parseJsonl(
