@@ -230,10 +230,12 @@ export function createChart(host: HTMLElement): {
         parts.push(
           line(movingAverage(c.losses, SMOOTH), "live-earlier", c.color),
         );
-      if (current)
-        parts.push(
-          line(movingAverage(current.losses, SMOOTH), "live-mean", null),
-        );
+      if (current) {
+        // A halo in the page's colour keeps the mean readable over a dense band of steps.
+        const means = movingAverage(current.losses, SMOOTH);
+        parts.push(line(means, "live-mean-halo", null));
+        parts.push(line(means, "live-mean", null));
+      }
       // Held-out losses: a line through the measured points, dots on this run's.
       const heldOut = (c: Curve): void => {
         if (c.vals.length === 0) return;
