@@ -46,6 +46,10 @@ export const SETTINGS: readonly Setting[] = [
   int("block_size", "block_size", 1, 64, "longest context, in tokens"),
   onOff("residual", "Residual", "add each block's output to its input"),
   onOff("norm", "RMSNorm", "normalize at the entrance of each block"),
+  int("warmup_steps", "Warm-up steps", 0, 100_000, "the rate ramps up"),
+  real("weight_decay", "Weight decay", 0, 10, "AdamW: pulls weights towards 0"),
+  int("val_docs", "Held out", 0, 100_000, "documents never trained on"),
+  int("eval_every", "Evaluate every", 0, 100_000, "steps between checks"),
   real("temperature", "Temperature", 0.01, 10, "of the samples"),
   int("num_samples", "Samples", 0, 100, "names drawn at the end"),
 ];

@@ -15,6 +15,7 @@ import { gpt, emptyCache, type Model } from "../../lib/gpt";
 import {
   TrainingDiverged,
   copyWeightsInto,
+  evaluate,
   prepareRun,
   startTraining,
   trainStep,
@@ -131,7 +132,7 @@ async function train(msg: Extract<ToWorker, { type: "train" }>): Promise<void> {
     config,
     engine: msg.engine,
     docs: run.docs.length,
-    valDocs: 0,
+    valDocs: run.valDocs.length,
     vocabSize: run.tok.vocabSize,
     params: run.model.params.length,
     uniform: Math.log(run.tok.vocabSize),
@@ -150,10 +151,17 @@ async function train(msg: Extract<ToWorker, { type: "train" }>): Promise<void> {
       seconds: seconds(),
     });
   };
+  const every = config.eval_every;
   while (t.step < config.num_steps && !stopRequested) {
     const chunkStart = performance.now();
     do {
       losses.push(trainStep(t));
+      // The held-out loss where the command line reports it: every eval_every steps and at the end.
+      if (every > 0 && (t.step % every === 0 || t.step === config.num_steps))
+        vals.push({
+          step: t.step,
+          loss: evaluate(t.engine, run.tok, run.valDocs),
+        });
       if (
         msg.previewEvery > 0 &&
         t.step % msg.previewEvery === 0 &&

@@ -219,12 +219,16 @@ describe("the live page", () => {
     n_layer: 2,
     block_size: 12,
     norm: false,
+    warmup_steps: 20,
+    weight_decay: 0.1,
+    val_docs: 300,
+    eval_every: 100,
     temperature: 0.7,
     num_samples: 8,
   };
   const ckFile = (): string => join(scratch, "run.safetensors");
 
-  test("other settings, on the fast engine: the CLI's losses and samples; a checkpoint the CLI reads", async () => {
+  test("other settings, on the fast engine: the CLI's losses, held-out losses and samples; a checkpoint the CLI reads", async () => {
     await settings({ ...OTHER, engine: "fast" });
     // The command the page prints for this run is the one we check against.
     const command = (await page.locator(".live-command").innerText()).replace(
@@ -243,7 +247,8 @@ describe("the live page", () => {
       (await page.locator(".live-log").textContent()) ?? "",
     );
     expectClose("loss", shown.losses, expected.losses);
-    expect(shown.vals).toEqual(expected.vals);
+    expect(expected.vals).toHaveLength(3);
+    expectClose("held-out loss", shown.vals, expected.vals);
     expect(shown.samples).toEqual(expected.samples);
     // Previews every 100 steps (from their own generator, so the numbers above stay the CLI's).
     expect(await page.locator(".live-preview").count()).toBe(2);
@@ -333,7 +338,12 @@ describe("the live page", () => {
       .trim()
       .replace(`microgpt: data file ${file}: `, "");
     expect(cliMessage).toMatch(/^line 2 holds the control character U\+001B/);
-    await settings({ num_steps: 10, data: "pasted" });
+    await settings({
+      num_steps: 10,
+      val_docs: 0,
+      eval_every: 0,
+      data: "pasted",
+    });
     await page.fill(`${live} [name=pasted]`, text);
     await page.click(`${live} button.live-train`);
     await page.waitForSelector(`${live}[data-status=error]`);
@@ -375,7 +385,14 @@ describe("the live page", () => {
     const names =
       "zoë\n  amélie \n\nbjörn\nanna\nbob\nçelik\neve\nmaría\nnoël\nolaf\n";
     writeFileSync(join(scratch, "accents.txt"), names);
-    await settings({ num_steps: 40, seed: 3, num_samples: 6, data: "file" });
+    await settings({
+      num_steps: 40,
+      seed: 3,
+      num_samples: 6,
+      val_docs: 2,
+      eval_every: 10,
+      data: "file",
+    });
     await page.setInputFiles(
       `${live} [name=datafile]`,
       join(scratch, "accents.txt"),
@@ -396,6 +413,7 @@ describe("the live page", () => {
       (await page.locator(".live-log").textContent()) ?? "",
     );
     expectClose("loss", shown.losses, expected.losses);
+    expectClose("held-out loss", shown.vals, expected.vals);
     expect(shown.samples).toEqual(expected.samples);
     expect(errors).toEqual([]);
   });
