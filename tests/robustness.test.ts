@@ -708,6 +708,18 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
     fc.constantFrom(path.join(fz, "out.safetensors"), path.join(fz, "sub")),
     fc.string({ maxLength: 6 }),
   );
+  /** A random --save name is relative: it goes in the fuzz's folder, never the repository. */
+  function insideFuzzFolder(args: string[]): string[] {
+    return args.map((a, i) => {
+      if (a.startsWith("--save=")) {
+        const v = a.slice("--save=".length);
+        return path.isAbsolute(v) ? a : `--save=${path.join(fz, v)}`;
+      }
+      return args[i - 1] === "--save" && !path.isAbsolute(a)
+        ? path.join(fz, a)
+        : a;
+    });
+  }
   const token = fc.oneof(
     fc
       .tuple(fc.constantFrom(...flagNames), values)
@@ -727,7 +739,7 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
     .map(([command, tokens]) => [
       command,
       ...(command === "train" ? ["--steps", "3", "--samples", "2"] : []),
-      ...tokens.flat(),
+      ...insideFuzzFolder(tokens.flat()),
     ]);
 
   it(
@@ -735,6 +747,7 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
     { timeout: 120_000 },
     () => {
       expect(made.code).toBe(0);
+      const here = fs.readdirSync(process.cwd()).sort();
       let n = 0;
       let slowest = 0;
       const codes = new Map<number, number>();
@@ -750,6 +763,8 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
         }),
         { numRuns: 1000 },
       );
+      // nothing written where the tests run (the repository)
+      expect(fs.readdirSync(process.cwd()).sort()).toEqual(here);
       console.log(
         `fuzzing the flag parser: ${n} cases, exit codes ${JSON.stringify(
           Object.fromEntries(codes),
