@@ -34,7 +34,7 @@ NOTEBOOKS := $(wildcard chapters/$(CHAPTER)-*.ipynb)
 TESTS     := $(wildcard tests/$(CHAPTER)-*.test.ts)
 endif
 
-.PHONY: help setup lib build check format typecheck vitest notebooks test book test-book lab train bench clean
+.PHONY: help setup lib build check format typecheck vitest notebooks runner test book test-book lab train bench clean
 
 help:
 	@echo "make book   render the book (HTML under book/_build/html)"
@@ -105,15 +105,22 @@ typecheck: $(BUILT)
 vitest: $(BUILT) $(VENV_OK)
 	node_modules/.bin/vitest run $(TESTS)
 
+# The executed copies (.make/executed) are what the in-page runner's test compares with.
 notebooks: $(BUILT) $(KERNEL)
-	$(PY) scripts/run-notebooks.py $(NOTEBOOKS)
+	$(PY) scripts/run-notebooks.py --save-to .make/executed $(NOTEBOOKS)
 
-test: check typecheck vitest notebooks
+# Every chapter through the in-page runner (scripts/runner/), in Node, against the kernel's outputs.
+runner: notebooks
+	CHAPTER=$(CHAPTER) node_modules/.bin/vitest run --config vitest.runner.config.mts
+
+test: check typecheck vitest notebooks runner
 	@echo "make test: all checks passed"
 
 book: $(BUILT) $(KERNEL)
 	@rm -rf book/_build/html
 	node scripts/live/build.mjs book/_build/live
+	@# The in-page runner (scripts/runner/): its page script, its worker, and the files cells read.
+	node scripts/runner/build.mjs book/_build/live book/_build/published
 	@cp scripts/book.css book/_build/live/
 	@# MathJax from npm, so formulas render offline too (no CDN).
 	@mkdir -p book/_build/live/mathjax/output/chtml/fonts

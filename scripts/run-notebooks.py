@@ -1,8 +1,9 @@
 """Execute chapters top to bottom with the real tslab kernel (through nbclient).
 
-usage: python scripts/run-notebooks.py chapters/01-....ipynb [...]
+usage: python scripts/run-notebooks.py [--save-to DIR] chapters/01-....ipynb [...]
 A cell error (a TypeScript compile error included) fails the run, naming the notebook and the
-cell. Nothing is written back: the notebooks stay clean.
+cell. Nothing is written back: the notebooks stay clean. --save-to DIR writes each executed
+notebook to DIR (the in-page runner's test compares its outputs with them).
 """
 import os
 import sys
@@ -16,7 +17,7 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 CELL_TIMEOUT = 900
 
 
-def run(path):
+def run(path, save_to=None):
     started = time.time()
     nb = nbformat.read(path, as_version=4)
     current = {"index": None}
@@ -34,6 +35,9 @@ def run(path):
         return path, None, describe(nb, current["index"], e)
     except Exception as e:  # kernel failed to start, and such
         return path, None, f"{type(e).__name__}: {e}"
+    if save_to:
+        os.makedirs(save_to, exist_ok=True)
+        nbformat.write(nb, os.path.join(save_to, os.path.basename(path)))
     return path, time.time() - started, None
 
 
@@ -55,14 +59,18 @@ def describe(nb, index, error):
     return f"cell {index} (`{first.strip()[:70]}`) failed:\n      {message}"
 
 
-def main(paths):
+def main(args):
+    save_to = None
+    if args[:1] == ["--save-to"]:
+        save_to, args = args[1], args[2:]
+    paths = args
     if not paths:
         print("no notebooks to run", file=sys.stderr)
         return 1
     failed = 0
     workers = min(len(paths), max(1, min(2, os.cpu_count() or 1)))
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for path, seconds, error in pool.map(run, paths):
+        for path, seconds, error in pool.map(run, paths, [save_to] * len(paths)):
             if error is None:
                 print(f"ok   {path} ({seconds:.1f} s)", flush=True)
             else:

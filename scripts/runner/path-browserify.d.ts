@@ -1,0 +1,5 @@
+// path-browserify ships no types: it is Node's posix `path`.
+declare module "path-browserify" {
+  import path = require("path");
+  export = path.posix;
+}
