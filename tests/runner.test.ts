@@ -101,10 +101,10 @@ describe("runtime", () => {
     expect(text(outs[0])).toBe(
       [
         "┌─────────┬────┬──────┐",
-        "│ (index) │ a  │  b   │",
+        "│ (index) │ a  │ b    │",
         "├─────────┼────┼──────┤",
-        "│    0    │ 1  │ 'x'  │",
-        "│    1    │ 22 │ 'yy' │",
+        "│ 0       │ 1  │ 'x'  │",
+        "│ 1       │ 22 │ 'yy' │",
         "└─────────┴────┴──────┘",
         "",
       ].join("\n"),
@@ -125,5 +125,14 @@ describe("runtime", () => {
       'import { Value } from "microgpt";\nnew Value(2).add(3).data',
     ]);
     expect(text(outs[0])).toBe("5\n");
+  });
+});
+
+describe("dynamic import", () => {
+  it("goes through the runtime, which loads what the page can", async () => {
+    const c = compileCell('const m = await import("microgpt");\nm.Value.name');
+    expect(c.script).not.toMatch(/[^.\w]import\(/);
+    const outs = await runAll(['const m = await import("microgpt");\nm.Value.name']);
+    expect(text(outs[0])).toBe("Value\n");
   });
 });

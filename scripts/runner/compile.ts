@@ -14,6 +14,7 @@ import type {
   Statement,
   VariableDeclaration,
 } from "acorn";
+import { simple } from "acorn-walk";
 import { transform } from "sucrase";
 
 /** A cell that does not compile: the message names the line and column. */
@@ -124,6 +125,23 @@ function rewriteVariables(
   return parts.join(" ");
 }
 
+/** import(name) anywhere, through the runtime: it knows what the page can load. */
+function routeDynamicImports(code: string): string {
+  const starts: number[] = [];
+  simple(parseModule(code), {
+    ImportExpression(node) {
+      starts.push(node.start);
+    },
+  });
+  let out = code;
+  for (const at of starts.sort((a, b) => b - a))
+    out =
+      out.slice(0, at) +
+      `${RUNTIME}.dynamicImport` +
+      out.slice(at + "import".length);
+  return out;
+}
+
 type Declared = FunctionDeclaration | ClassDeclaration;
 
 function declaredName(s: Declared): string {
@@ -133,7 +151,7 @@ function declaredName(s: Declared): string {
 
 /** Compiles one cell (TypeScript) into a script for the runtime. */
 export function compileCell(source: string): CompiledCell {
-  const code = stripTypes(source);
+  const code = routeDynamicImports(stripTypes(source));
   const program = parseModule(code);
   const names: string[] = [];
   const imports: string[] = [];

@@ -140,6 +140,7 @@ export function createRuntime(host: Host): Runtime {
       return modules.get(name);
     },
     importDefault,
+    dynamicImport: (name: string): Promise<unknown> => host.load(name),
     importNamed(mod: unknown, _from: string, name: string): unknown {
       return (mod as Record<string, unknown>)[name];
     },

@@ -1,5 +1,5 @@
 // console.table as Node 20 prints it (the kernel's console): a box of columns "(index)", each
-// key of the rows, then "Values" for rows that are plain values; cells centred.
+// key of the rows, then "Values" for rows that are plain values; cells aligned left.
 import { inspect } from "node-inspect-extracted";
 
 function cellText(v: unknown): string {
@@ -24,10 +24,7 @@ function box(head: string[], columns: string[][]): string {
     "│ " +
     cells
       .map((c, i) => {
-        const pad = widths[i] - c.length;
-        return (
-          " ".repeat(Math.floor(pad / 2)) + c + " ".repeat(Math.ceil(pad / 2))
-        );
+        return c + " ".repeat(widths[i] - c.length);
       })
       .join(" │ ") +
     " │";

@@ -46,6 +46,10 @@ fs.setFileSource((absolute) => {
 const loaders: Record<string, () => Promise<unknown>> = {
   microgpt: async () => microgpt,
   "microgpt-helpers": () => import("microgpt-helpers"),
+  // Cells of chapters 0 and 3 load the chart engines and Graphviz themselves.
+  vega: () => import("vega"),
+  "vega-lite": () => import("vega-lite"),
+  "@viz-js/viz": () => import("@viz-js/viz"),
   fs: async () => fs,
   os: async () => os,
   path: async () => path,

@@ -56,7 +56,10 @@ export function nodeRuntime(): Runtime {
     global,
     evaluate: (script) =>
       vm.runInContext(script, global as vm.Context, { filename: "cell" }),
-    load: async (name) => shims[name] ?? require(name),
+    // The library as the kernel loads it; ES modules (vega) by a real import().
+    load: async (name) =>
+      shims[name] ??
+      (name.startsWith("microgpt") ? require(name) : import(name)),
   });
   installNodeGlobals(global, runtime.write);
   return runtime;
