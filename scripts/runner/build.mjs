@@ -2,7 +2,8 @@
 //   STATIC/runner.js     the page script (every page loads it; a few KB)
 //   STATIC/runner.css    its look
 //   STATIC/runner/       the Web Worker (worker.js, started on the first Run) and its lazy chunks:
-//                        the chart engines (vega, vega-lite) and Graphviz load on first use
+//                        the chart engines (vega, vega-lite) and Graphviz load on first use;
+//                        editor.js, CodeMirror, loaded on the first Edit
 //   PUBLISHED/           the files the chapters read (scripts/runner/published.json), which
 //                        Sphinx copies to the book's root (html_extra_path)
 // Everything comes from npm packages pinned in package-lock.json; nothing is fetched at run time.
@@ -79,7 +80,7 @@ const common = {
 };
 const worker = await esbuild.build({
   ...common,
-  entryPoints: [join(here, "worker.ts")],
+  entryPoints: [join(here, "worker.ts"), join(here, "editor.ts")],
   outdir: workerDir,
   format: "esm",
   splitting: true,

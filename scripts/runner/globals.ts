@@ -6,8 +6,11 @@ import { CWD } from "./shims/fs";
 export function installNodeGlobals(
   global: Record<string, unknown>,
   write: (name: "stdout" | "stderr", text: string) => void,
+  { keepProcess = false } = {},
 ): void {
   global.Buffer = Buffer;
+  // Node's own, when the runtime runs on Node's global (tests/runner).
+  if (keepProcess) return;
   global.process = {
     pid: 1,
     env: {},

@@ -4,6 +4,7 @@
 // outputs replace the build's in place. Without JavaScript the page is the static book.
 import type { Output } from "./runtime";
 import type { FromWorker, ToWorker } from "./worker";
+import type { CellEditor } from "./editor";
 
 interface Cell {
   readonly index: number;
@@ -13,7 +14,7 @@ interface Cell {
   built: HTMLElement | null;
   output: HTMLElement | null;
   status: HTMLElement;
-  editor: HTMLTextAreaElement | null;
+  editor: CellEditor | null;
   /** The source that produced the shown output, null when the build's is shown. */
   ranSource: string | null;
   readonly skip: boolean;
@@ -22,7 +23,8 @@ interface Cell {
 const script = document.currentScript as HTMLScriptElement | null;
 // The book's root: this script is at <root>/_static/runner.js.
 const root = new URL("../", script?.src ?? location.href).href;
-const workerUrl = new URL("runner/worker.js", script?.src ?? location.href)
+const workerUrl = new URL("runner/worker.js", script?.src ?? location.href);
+const editorUrl = new URL("runner/editor.js", script?.src ?? location.href)
   .href;
 
 function button(
@@ -195,33 +197,32 @@ function reset(cells: Cell[]): void {
   }
 }
 
-/** A textarea in place of the highlighted code, loaded on first Edit. */
-function edit(cell: Cell): void {
+/** An editor in place of the highlighted code: CodeMirror, loaded on the first Edit. */
+async function edit(cell: Cell): Promise<void> {
   if (cell.editor) {
     cell.editor.focus();
     return;
   }
-  const area = document.createElement("textarea");
-  area.className = "runner-editor";
-  area.spellcheck = false;
-  area.value = (cell.code.textContent ?? "").replace(/\n$/, "");
-  area.rows = Math.min(40, area.value.split("\n").length + 1);
-  area.addEventListener("input", () => {
-    cell.el.classList.toggle(
-      "runner-stale",
-      cell.ranSource !== null && area.value !== cell.ranSource,
-    );
-  });
-  area.addEventListener("keydown", (e) => {
-    if (e.key === "Enter" && e.shiftKey) {
-      e.preventDefault();
-      void runUpTo(cell);
-    }
-  });
-  cell.code.closest("div.cell_input")?.append(area);
+  const { createEditor } = (await import(
+    editorUrl
+  )) as typeof import("./editor");
+  if (cell.editor) return;
+  const holder = document.createElement("div");
+  holder.className = "runner-editor";
+  cell.code.closest("div.cell_input")?.append(holder);
   cell.code.closest<HTMLElement>("div.highlight")?.setAttribute("hidden", "");
-  cell.editor = area;
-  area.focus();
+  const code = (cell.code.textContent ?? "").replace(/\n$/, "");
+  cell.editor = createEditor(
+    holder,
+    code,
+    (value) =>
+      cell.el.classList.toggle(
+        "runner-stale",
+        cell.ranSource !== null && value !== cell.ranSource,
+      ),
+    () => void runUpTo(cell),
+  );
+  cell.editor.focus();
 }
 
 let cells: Cell[] = [];

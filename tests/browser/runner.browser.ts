@@ -92,7 +92,7 @@ async function runAll(page: Page): Promise<number> {
   return Date.now() - start;
 }
 
-/** Replaces a cell's code in its editor (opened by Edit) and runs it. */
+/** Replaces a cell's code in its editor (CodeMirror, opened by Edit) and runs it. */
 async function editAndRun(
   page: Page,
   cellIndex: number,
@@ -100,7 +100,10 @@ async function editAndRun(
 ): Promise<void> {
   const cell = page.locator("div.cell").nth(cellIndex);
   await cell.locator(".runner-tools >> text=Edit").click();
-  await cell.locator(".runner-editor").fill(code);
+  const editor = cell.locator(".runner-editor .cm-content");
+  await editor.click();
+  await page.keyboard.press("Control+A");
+  await page.keyboard.insertText(code);
   await cell.locator(".runner-tools >> text=Run").click();
 }
 

@@ -6,12 +6,12 @@
 import { execFileSync } from "node:child_process";
 import {
   existsSync,
+  mkdirSync,
   mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
 } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import * as esbuild from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -30,7 +30,9 @@ let scratch = "";
 let runner = "";
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), "microgpt-runner-"));
+  // Inside the repository, so that the packages resolve from its node_modules.
+  mkdirSync(join(ROOT, ".make"), { recursive: true });
+  scratch = mkdtempSync(join(ROOT, ".make", "runner-"));
   runner = join(scratch, "run-chapter.cjs");
   await esbuild.build({
     entryPoints: [join(__dirname, "run-chapter.ts")],

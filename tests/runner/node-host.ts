@@ -1,6 +1,6 @@
-// The runner's runtime in Node, for the tests: each notebook in a fresh vm context (a fresh
-// global, as a fresh kernel has), the browser's shims for fs, os, path, crypto and
-// child_process, and the real packages for microgpt and microgpt-helpers.
+// The runner's runtime in Node, for the tests: a fresh global (as a fresh kernel has), the
+// browser's shims for fs, os, path, crypto, child_process and Buffer, and the real packages
+// for microgpt and microgpt-helpers.
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
@@ -48,19 +48,31 @@ const HOST_GLOBALS = [
   "atob",
 ];
 
-export function nodeRuntime(): Runtime {
-  const global = vm.createContext({}) as Record<string, unknown>;
-  for (const name of HOST_GLOBALS)
-    global[name] = (globalThis as Record<string, unknown>)[name];
+/**
+ * A runtime on a fresh vm context (the unit tests: many in one process), or on this process's
+ * own global, one realm as in a worker (the chapters, each in its own process: an error thrown
+ * inside the library is then `instanceof RangeError` in a cell, as in the kernel).
+ */
+export function nodeRuntime(where: "context" | "process" = "context"): Runtime {
+  const own = where === "process";
+  const global = (own ? globalThis : vm.createContext({})) as Record<
+    string,
+    unknown
+  >;
+  if (!own)
+    for (const name of HOST_GLOBALS)
+      global[name] = (globalThis as Record<string, unknown>)[name];
   const runtime = createRuntime({
     global,
     evaluate: (script) =>
-      vm.runInContext(script, global as vm.Context, { filename: "cell" }),
+      own
+        ? vm.runInThisContext(script, { filename: "cell" })
+        : vm.runInContext(script, global as vm.Context, { filename: "cell" }),
     // The library as the kernel loads it; ES modules (vega) by a real import().
     load: async (name) =>
       shims[name] ??
       (name.startsWith("microgpt") ? require(name) : import(name)),
   });
-  installNodeGlobals(global, runtime.write);
+  installNodeGlobals(global, runtime.write, { keepProcess: own });
   return runtime;
 }

@@ -10,7 +10,9 @@ async function main(file: string): Promise<void> {
   const nb = JSON.parse(readFileSync(file, "utf8")) as {
     cells: NotebookCell[];
   };
-  const runtime = nodeRuntime();
+  const runtime = nodeRuntime("process");
+  // Printing to the real stdout: the runtime took over console.
+  const print = process.stdout.write.bind(process.stdout);
   const cells: { index: number; outputs: Output[] }[] = [];
   const start = performance.now();
   for (const [index, cell] of nb.cells.entries()) {
@@ -19,7 +21,7 @@ async function main(file: string): Promise<void> {
     cells.push({ index, outputs: await runtime.run(sourceOf(cell)) });
   }
   const ms = performance.now() - start;
-  process.stdout.write(JSON.stringify({ cells, ms }));
+  print(JSON.stringify({ cells, ms }));
 }
 
 void main(process.argv[2]);
