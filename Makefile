@@ -129,6 +129,8 @@ book: $(BUILT) $(KERNEL)
 	@# The map page's picture of the model, drawn from the code (chapter 5b's modelDiagram).
 	node scripts/model-diagram.mjs chapters/generated/model.svg
 	$(VENV)/bin/jupyter-book build . --all --path-output book --warningiserror --nitpick --keep-going
+	@# The files the chapters read, for the runner's fs (not html_extra_path: it skips tests/).
+	@cp -r book/_build/published/. book/_build/html/
 	@echo "The book is at book/_build/html/index.html"
 
 # The rendered book in Chromium (pages, figures, the live page against the CLI) and JupyterLab.

@@ -5,7 +5,7 @@
 //                        the chart engines (vega, vega-lite) and Graphviz load on first use;
 //                        editor.js, CodeMirror, loaded on the first Edit
 //   PUBLISHED/           the files the chapters read (scripts/runner/published.json), which
-//                        Sphinx copies to the book's root (html_extra_path)
+//                        `make book` copies to the book's root
 // Everything comes from npm packages pinned in package-lock.json; nothing is fetched at run time.
 import * as esbuild from "esbuild";
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from "node:fs";

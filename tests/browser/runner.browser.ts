@@ -39,7 +39,10 @@ afterAll(async () => {
 function shownByCells(): { skip: boolean; text: string; figures: number }[] {
   return Array.from(document.querySelectorAll<HTMLElement>("div.cell")).map(
     (cell) => {
-      const out = cell.querySelector(":scope > .cell_output");
+      const shown = cell.querySelector(":scope > .cell_output");
+      // Without the copy buttons (sphinx-copybutton) of the build's outputs.
+      const out = shown?.cloneNode(true) as HTMLElement | undefined;
+      out?.querySelectorAll("button").forEach((b) => b.remove());
       return {
         skip:
           cell.classList.contains("tag_live-skip") ||
@@ -161,6 +164,8 @@ describe("the in-page runner", () => {
       .toContain("300");
     await chart.locator(".runner-tools >> text=Run").click();
     await idle(page);
+    const failed = chart.locator(".runner-error");
+    if ((await failed.count()) > 0) throw new Error(`${await failed.first().textContent()}`);
     const after = await chart
       .locator(".runner-output img")
       .first()
