@@ -132,7 +132,9 @@ describe("dynamic import", () => {
   it("goes through the runtime, which loads what the page can", async () => {
     const c = compileCell('const m = await import("microgpt");\nm.Value.name');
     expect(c.script).not.toMatch(/[^.\w]import\(/);
-    const outs = await runAll(['const m = await import("microgpt");\nm.Value.name']);
+    const outs = await runAll([
+      'const m = await import("microgpt");\nm.Value.name',
+    ]);
     expect(text(outs[0])).toBe("Value\n");
   });
 });
