@@ -215,6 +215,8 @@ async function edit(cell: Cell): Promise<void> {
   if (cell.editor) return;
   const holder = document.createElement("div");
   holder.className = "runner-editor";
+  // A folded cell (hide-input) opens to show its editor.
+  cell.code.closest("details")?.setAttribute("open", "");
   cell.code.closest("div.cell_input")?.append(holder);
   cell.code.closest<HTMLElement>("div.highlight")?.setAttribute("hidden", "");
   const code = (cell.code.textContent ?? "").replace(/\n$/, "");
@@ -242,7 +244,7 @@ function runUpTo(cell: Cell): Promise<void> {
 function setup(): void {
   const found = Array.from(document.querySelectorAll<HTMLElement>("div.cell"));
   cells = found.flatMap((el, index) => {
-    const code = el.querySelector<HTMLElement>(":scope > .cell_input pre");
+    const code = el.querySelector<HTMLElement>(".cell_input pre");
     if (!code) return [];
     const skip = el.classList.contains("tag_live-skip");
     const cell: Cell = {
