@@ -70,14 +70,20 @@ function parentMustExist(a: string, syscall: string, p: string): void {
   if (!dirs.has(path.dirname(a))) fail("ENOENT", syscall, p);
 }
 
-export function writeFileSync(p: string, data: string | Uint8Array): void {
-  const a = abs(p);
-  if (dirs.has(a)) fail("EISDIR", "open", p);
-  parentMustExist(a, "open", p);
-  files.set(
-    a,
-    typeof data === "string" ? Buffer.from(data) : Uint8Array.from(data),
-  );
+export function writeFileSync(
+  file: string | number,
+  data: string | Uint8Array,
+): void {
+  const bytes =
+    typeof data === "string" ? Buffer.from(data) : Uint8Array.from(data);
+  if (typeof file === "number") {
+    files.set(opened(file, "write").file, bytes);
+    return;
+  }
+  const a = abs(file);
+  if (dirs.has(a)) fail("EISDIR", "open", file);
+  parentMustExist(a, "open", file);
+  files.set(a, bytes);
 }
 
 export function mkdirSync(p: string, options?: { recursive?: boolean }): void {
@@ -138,23 +144,66 @@ export function renameSync(from: string, to: string): void {
   files.set(abs(to), bytes);
 }
 
-export function statSync(p: string) {
-  const a = abs(p);
+const inodes = new Map<string, number>();
+
+function statOf(a: string, p: string, syscall: string) {
   const isDir = dirs.has(a);
   const bytes = isDir ? undefined : lookup(a);
-  if (!isDir && !bytes) fail("ENOENT", "stat", p);
+  if (!isDir && !bytes) fail("ENOENT", syscall, p);
+  if (!inodes.has(a)) inodes.set(a, inodes.size + 1);
   return {
     size: bytes ? bytes.length : 4096,
+    mode: isDir ? 0o40755 : 0o100644,
+    dev: 1,
+    ino: inodes.get(a) ?? 0,
     isDirectory: () => isDir,
     isFile: () => !isDir,
+    isSymbolicLink: () => false,
   };
 }
 
+export function statSync(p: string) {
+  return statOf(abs(p), p, "stat");
+}
+
+export const lstatSync = statSync;
+
+/** No links in memory: a path that exists is its own real path. */
+export function realpathSync(p: string): string {
+  const a = abs(p);
+  statOf(a, p, "realpath");
+  return a;
+}
+
+function opened(fd: number, syscall: string): { file: string; pos: number } {
+  const open = fds.get(fd);
+  if (!open) throw new Error(`EBADF: bad file descriptor, ${syscall}`);
+  return open;
+}
+
+export function fstatSync(fd: number) {
+  const { file } = opened(fd, "fstat");
+  return statOf(file, file, "fstat");
+}
+
+// Nothing to flush or to chmod in memory.
+export function fsyncSync(fd: number): void {
+  opened(fd, "fsync");
+}
+
+export function fchmodSync(fd: number, _mode: number): void {
+  opened(fd, "fchmod");
+}
+
 export function openSync(p: string, flags = "r"): number {
-  if (flags !== "r") throw new Error(`fs.openSync: only "r" in the browser`);
   const a = abs(p);
   if (dirs.has(a)) fail("EISDIR", "open", p);
-  if (!lookup(a)) fail("ENOENT", "open", p);
+  if (flags === "w") {
+    parentMustExist(a, "open", p);
+    files.set(a, new Uint8Array());
+  } else if (flags !== "r") {
+    throw new Error(`fs.openSync: only "r" and "w" in the browser`);
+  } else if (!lookup(a)) fail("ENOENT", "open", p);
   fds.set(nextFd, { file: a, pos: 0 });
   return nextFd++;
 }
@@ -166,8 +215,7 @@ export function readSync(
   length: number,
   position: number | null,
 ): number {
-  const open = fds.get(fd);
-  if (!open) throw new Error("EBADF: bad file descriptor, read");
+  const open = opened(fd, "read");
   const bytes = files.get(open.file) ?? new Uint8Array();
   const from = position ?? open.pos;
   const chunk = bytes.subarray(from, from + length);
