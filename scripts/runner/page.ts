@@ -263,7 +263,7 @@ function setup(): void {
     cell.status.className = "runner-status";
     if (skip) {
       cell.status.textContent =
-        "runs in Node only (it starts a process): the output is the build's";
+        "runs in Node only (a process, or a real file system): the output is the build's";
     } else {
       tools.append(
         button(
