@@ -175,37 +175,28 @@ function formatSize(bytes: number): string {
   return Number.isInteger(mib) ? `${mib} MiB` : `${bytes} bytes`;
 }
 
+function tooLargeError(file: string, maxBytes: number): InputError {
+  return new InputError(
+    `data file is larger than ${formatSize(maxBytes)}, the limit: ${file}`,
+  );
+}
+
 // %% ../chapters/01-data-and-tokenizer.ipynb 22
 /**
- * Reads a data file of documents (one per line) of at most maxBytes bytes, as
- * UTF-8 text; every problem is an InputError of one line.
+ * The documents in the bytes of a data file named `file`: at most maxBytes
+ * bytes of UTF-8 text, one document per line; every problem is an InputError
+ * of one line.
  */
-export function loadDocs(file: string, maxBytes = MAX_DATA_BYTES): string[] {
-  const tooLarge = () =>
-    new InputError(
-      `data file is larger than ${formatSize(maxBytes)}, the limit: ${file}`,
-    );
-  let bytes: Buffer;
-  try {
-    const stat = fs.statSync(file);
-    if (stat.isDirectory())
-      throw new InputError(`data file is a directory, not a file: ${file}`);
-    if (stat.size > maxBytes) throw tooLarge();
-    bytes = readBytes(file, maxBytes);
-  } catch (e) {
-    if (e instanceof InputError) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") throw new InputError(`data file not found: ${file}`);
-    if (code === "EISDIR")
-      throw new InputError(`data file is a directory, not a file: ${file}`);
-    throw new InputError(
-      `cannot read data file ${file}: ${(e as Error).message}`,
-    );
-  }
-  if (bytes.length > maxBytes) throw tooLarge();
+export function docsFromBytes(
+  bytes: Uint8Array,
+  file: string,
+  maxBytes = MAX_DATA_BYTES,
+): string[] {
+  if (bytes.length > maxBytes) throw tooLargeError(file, maxBytes);
+  const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
   const bad = firstInvalidUtf8(bytes);
   if (bad >= 0) {
-    const before = bytes.toString("utf8", 0, bad);
+    const before = utf8.decode(bytes.subarray(0, bad));
     const hex = bytes[bad].toString(16).toUpperCase();
     throw new InputError(
       `data file ${file}: line ${lineOf(before, before.length)} is not ` +
@@ -214,7 +205,7 @@ export function loadDocs(file: string, maxBytes = MAX_DATA_BYTES): string[] {
   }
   let docs: string[];
   try {
-    docs = parseDocs(bytes.toString("utf8"));
+    docs = parseDocs(utf8.decode(bytes));
   } catch (e) {
     throw e instanceof InputError
       ? new InputError(`data file ${file}: ${e.message}`)
@@ -227,7 +218,33 @@ export function loadDocs(file: string, maxBytes = MAX_DATA_BYTES): string[] {
   return docs;
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 26
+// %% ../chapters/01-data-and-tokenizer.ipynb 25
+/**
+ * Reads a data file of documents (one per line) of at most maxBytes bytes, as
+ * UTF-8 text; every problem is an InputError of one line.
+ */
+export function loadDocs(file: string, maxBytes = MAX_DATA_BYTES): string[] {
+  let bytes: Buffer;
+  try {
+    const stat = fs.statSync(file);
+    if (stat.isDirectory())
+      throw new InputError(`data file is a directory, not a file: ${file}`);
+    if (stat.size > maxBytes) throw tooLargeError(file, maxBytes);
+    bytes = readBytes(file, maxBytes);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") throw new InputError(`data file not found: ${file}`);
+    if (code === "EISDIR")
+      throw new InputError(`data file is a directory, not a file: ${file}`);
+    throw new InputError(
+      `cannot read data file ${file}: ${(e as Error).message}`,
+    );
+  }
+  return docsFromBytes(bytes, file, maxBytes);
+}
+
+// %% ../chapters/01-data-and-tokenizer.ipynb 29
 /**
  * The text with every control character (U+0000 to U+001F, U+007F to U+009F)
  * written as a \u escape, ESC as "\u001b": safe to print to a terminal, and
@@ -241,7 +258,7 @@ export function printable(text: string): string {
   );
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 31
+// %% ../chapters/01-data-and-tokenizer.ipynb 34
 /**
  * Which special tokens the vocabulary has: one BOS that also ends a document,
  * or BOS = 0 and EOS = 1.
@@ -266,7 +283,7 @@ export interface Tokenizer {
   decode(ids: readonly number[]): string;
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 33
+// %% ../chapters/01-data-and-tokenizer.ipynb 36
 function byCodePoint(a: string, b: string): number {
   return (a.codePointAt(0) ?? 0) - (b.codePointAt(0) ?? 0);
 }
@@ -275,7 +292,7 @@ function describeChar(ch: string): string {
   return `${JSON.stringify(ch)} (${codePointName(ch.codePointAt(0) ?? 0)})`;
 }
 
-// %% ../chapters/01-data-and-tokenizer.ipynb 35
+// %% ../chapters/01-data-and-tokenizer.ipynb 38
 /** Builds a character tokenizer over the documents' characters. */
 export function buildTokenizer(
   docs: readonly string[],

@@ -7,6 +7,7 @@ export {
   firstInvalidUtf8,
   MAX_DATA_BYTES,
   MAX_VOCAB_CHARS,
+  docsFromBytes,
   loadDocs,
   printable,
   specialTokenKinds,

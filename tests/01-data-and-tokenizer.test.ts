@@ -10,6 +10,7 @@ import {
   MAX_VOCAB_CHARS,
   buildTokenizer,
   defaultCorpus,
+  docsFromBytes,
   encodeDoc,
   firstInvalidUtf8,
   loadDocs,
@@ -68,6 +69,26 @@ describe("parseDocs and loadDocs", () => {
       "\ufeffemma",
       "ann",
     ]);
+  });
+
+  it("docsFromBytes keeps a byte-order mark and says what loadDocs says", () => {
+    const text = "\ufeffemma\nzo\u00eb\n";
+    const file = tempFile("bom.txt", text);
+    const bytes = new TextEncoder().encode(text);
+    expect(docsFromBytes(bytes, file)).toEqual(["\ufeffemma", "zo\u00eb"]);
+    expect(loadDocs(file)).toEqual(docsFromBytes(bytes, file));
+    const latin1 = Uint8Array.from(Buffer.from("emma\nzo\u00eb\n", "latin1"));
+    const bad = tempFile("latin1.txt", "");
+    fs.writeFileSync(bad, latin1);
+    expect(() => loadDocs(bad)).toThrow(
+      /^data file .*latin1\.txt: line 2 is not UTF-8 text \(byte 0xEB\)/,
+    );
+    expect(() => docsFromBytes(latin1, bad)).toThrow(
+      /^data file .*latin1\.txt: line 2 is not UTF-8 text \(byte 0xEB\)/,
+    );
+    expect(() => docsFromBytes(new Uint8Array(11), "x", 10)).toThrow(
+      "data file is larger than 10 bytes, the limit: x",
+    );
   });
 
   it("reads a names.txt-like file with vocab 27", () => {

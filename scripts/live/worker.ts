@@ -3,9 +3,8 @@
 // (probe a prefix, resample, checkpoint). The page never waits on it, so it never freezes.
 import {
   InputError,
-  MAX_DATA_BYTES,
   defaultCorpus,
-  firstInvalidUtf8,
+  docsFromBytes,
   parseDocs,
   type Tokenizer,
 } from "../../lib/data";
@@ -82,33 +81,7 @@ function readDocs(data: DataChoice): { docs: string[]; source: string | null } {
     return { docs, source: null };
   }
   const { name, bytes } = data;
-  if (bytes.length > MAX_DATA_BYTES)
-    throw new InputError(
-      `data file is larger than ${MAX_DATA_BYTES / 2 ** 20} MiB, the limit: ${name}`,
-    );
-  const bad = firstInvalidUtf8(bytes);
-  if (bad >= 0) {
-    const before = new TextDecoder().decode(bytes.subarray(0, bad));
-    const line = before.split(/\r\n|\r|\n/).length;
-    const hex = bytes[bad].toString(16).toUpperCase();
-    throw new InputError(
-      `data file ${name}: line ${line} is not UTF-8 text (byte 0x${hex}); ` +
-        `save the file as UTF-8`,
-    );
-  }
-  let docs: string[];
-  try {
-    docs = parseDocs(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw e instanceof InputError
-      ? new InputError(`data file ${name}: ${e.message}`)
-      : e;
-  }
-  if (docs.length === 0)
-    throw new InputError(
-      `data file has no documents (it is empty or blank): ${name}`,
-    );
-  return { docs, source: name };
+  return { docs: docsFromBytes(bytes, name), source: name };
 }
 
 /** Lets the worker read its messages (a Stop) between chunks, without a timer's delay. */
