@@ -706,6 +706,8 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
     fc.constantFrom(good, names, fz, path.join(fz, "missing", "f")),
     // only files of its own: a --save must never be able to hit /dev/null
     fc.constantFrom(path.join(fz, "out.safetensors"), path.join(fz, "sub")),
+    // a relative name, as a user types it: where does it land?
+    fc.constant("relative.safetensors"),
     fc.string({ maxLength: 6 }),
   );
   /** A random --save name is relative: it goes in the fuzz's folder, never the repository. */
@@ -739,7 +741,7 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
     .map(([command, tokens]) => [
       command,
       ...(command === "train" ? ["--steps", "3", "--samples", "2"] : []),
-      ...insideFuzzFolder(tokens.flat()),
+      ...tokens.flat(),
     ]);
 
   it(
@@ -755,13 +757,19 @@ describe("fuzzing the flag parser and the checkpoint reader", () => {
         fc.property(argv, (args) => {
           n++;
           const started = performance.now();
-          const r = cli(args);
+          const r = cli(insideFuzzFolder(args));
           slowest = Math.max(slowest, performance.now() - started);
           codes.set(r.code, (codes.get(r.code) ?? 0) + 1);
           expectClean(r);
           expect(slowest).toBeLessThan(10_000); // a hang, not a speed test
         }),
-        { numRuns: 1000 },
+        {
+          numRuns: 1000,
+          // always tried: a relative name, which must land in the fuzz's folder
+          examples: [
+            [["train", "--steps", "1", "--save", "relative.safetensors"]],
+          ],
+        },
       );
       // nothing written where the tests run (the repository)
       expect(fs.readdirSync(process.cwd()).sort()).toEqual(here);
