@@ -16,8 +16,10 @@ PREREQS  := .make/prereqs
 BUILT    := .make/lib.built .make/helpers.built
 TSC      := node node_modules/typescript/bin/tsc
 TSNODE   := TS_NODE_TRANSPILE_ONLY=1 node_modules/.bin/ts-node --project tsconfig.json
+# The fast engine's WebAssembly (chapter 8): AssemblyScript, compiled into a third package.
+KERNELS  := kernels/index.js kernels/index.d.ts
 # The two workspace packages: the library (microgpt) and the book's helpers (microgpt-helpers).
-LIB_SRC  := $(wildcard lib/*.ts lib/cli/*.ts) lib/tsconfig.json tsconfig.base.json
+LIB_SRC  := $(wildcard lib/*.ts lib/cli/*.ts) lib/tsconfig.json tsconfig.base.json $(KERNELS)
 HELP_SRC := $(wildcard helpers/*.ts) helpers/tsconfig.json tsconfig.base.json
 # Jupyter finds the kernel in .venv only; keep its other files out of the home folder too.
 export JUPYTER_PLATFORM_DIRS := 1
@@ -67,7 +69,11 @@ setup: $(NPM_OK) $(KERNEL)
 
 lib: $(NPM_OK)
 	$(TSNODE) scripts/export-lib.ts
+	node scripts/build-kernels.mjs
 	@$(MAKE) --no-print-directory build
+
+$(KERNELS) &: kernels/assembly/kernels.ts scripts/build-kernels.mjs | $(NPM_OK)
+	node scripts/build-kernels.mjs
 
 # Each build starts from an empty dist/, so a module no chapter exports any more is not shipped.
 .make/lib.built: $(NPM_OK) $(LIB_SRC)
@@ -88,6 +94,7 @@ FORMATTED := "lib/cli/**/*.ts" "lib/bin/*.js" "scripts/**/*.{ts,mjs}" "tests/**/
 
 check: $(NPM_OK)
 	$(TSNODE) scripts/export-lib.ts --check
+	node scripts/build-kernels.mjs --check
 	$(TSNODE) scripts/format.ts --check
 	node_modules/.bin/prettier --check --log-level warn $(FORMATTED)
 

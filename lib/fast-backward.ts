@@ -2,100 +2,7 @@
 
 import { type FastModel, type LayerActs, type Workspace } from "./fast-model";
 
-// %% ../chapters/08-efficiency.ipynb 22
-import { type Tensor } from "./train";
-
-/**
- * Backward of y_t = W x_t at every position t < n (x_t at X[t * cols], dy_t at
- * dY[t * rows]): W.grad += sum_t dy_t x_t^T, and dX[t * cols ..] = W^T dy_t (or
- * += when accumulate).
- */
-export function linearBackward(
-  dX: Float64Array,
-  accumulate: boolean,
-  W: Tensor,
-  X: Float64Array,
-  dY: Float64Array,
-  n: number,
-  dcol: Float64Array,
-): void {
-  const rows = W.rows,
-    cols = W.cols,
-    w = W.data,
-    g = W.grad;
-  const c4 = cols - (cols % 4);
-  // The weight gradient, row by row: one pass over the row for all positions
-  // together.
-  for (let i = 0, r = 0; i < rows; i++, r += cols) {
-    let any = false;
-    for (let t = 0; t < n; t++) {
-      const d = dY[t * rows + i];
-      dcol[t] = d;
-      if (d !== 0) any = true;
-    }
-    if (!any) continue; // e.g. a hidden unit the relu switched off everywhere
-    let j = 0;
-    for (; j < c4; j += 4) {
-      let a0 = 0,
-        a1 = 0,
-        a2 = 0,
-        a3 = 0;
-      for (let t = 0, xo = j; t < n; t++, xo += cols) {
-        const d = dcol[t];
-        a0 += d * X[xo];
-        a1 += d * X[xo + 1];
-        a2 += d * X[xo + 2];
-        a3 += d * X[xo + 3];
-      }
-      g[r + j] += a0;
-      g[r + j + 1] += a1;
-      g[r + j + 2] += a2;
-      g[r + j + 3] += a3;
-    }
-    for (; j < cols; j++) {
-      let a = 0;
-      for (let t = 0; t < n; t++) a += dcol[t] * X[t * cols + j];
-      g[r + j] += a;
-    }
-  }
-  // The input gradient, position by position, four columns at a time.
-  for (let t = 0; t < n; t++) {
-    const yo = t * rows,
-      xo = t * cols;
-    let j = 0;
-    for (; j < c4; j += 4) {
-      let a0 = 0,
-        a1 = 0,
-        a2 = 0,
-        a3 = 0;
-      for (let i = 0, r = j; i < rows; i++, r += cols) {
-        const d = dY[yo + i];
-        if (d === 0) continue;
-        a0 += w[r] * d;
-        a1 += w[r + 1] * d;
-        a2 += w[r + 2] * d;
-        a3 += w[r + 3] * d;
-      }
-      if (accumulate) {
-        dX[xo + j] += a0;
-        dX[xo + j + 1] += a1;
-        dX[xo + j + 2] += a2;
-        dX[xo + j + 3] += a3;
-      } else {
-        dX[xo + j] = a0;
-        dX[xo + j + 1] = a1;
-        dX[xo + j + 2] = a2;
-        dX[xo + j + 3] = a3;
-      }
-    }
-    for (; j < cols; j++) {
-      let a = 0;
-      for (let i = 0; i < rows; i++) a += w[i * cols + j] * dY[yo + i];
-      dX[xo + j] = accumulate ? dX[xo + j] + a : a;
-    }
-  }
-}
-
+// %% ../chapters/08-efficiency.ipynb 30
 /**
  * The logits' gradient at position t, from dlogp = d(loss)/d(log p[target]),
  * through p = e_y * total ** -1 and e = exp(z - max).
@@ -131,18 +38,16 @@ export function headBackward(
   const dlogp = -1 * (1 / n);
   for (let t = 0; t < n; t++)
     crossEntropyBackward(ws, V, t, tokens[t + 1], dlogp);
-  linearBackward(
+  model.kernels.linearBackward(
     ws.dX,
     false,
     model.lm_head,
     ws.stream[model.layers.length],
     ws.dLogits,
-    n,
-    ws.dcol,
-  );
+    n);
 }
 
-// %% ../chapters/08-efficiency.ipynb 24
+// %% ../chapters/08-efficiency.ipynb 32
 /**
  * Backward of y = rmsnorm(x): dx[dxo..] += dL/dx, given dy[dyo..], x at
  * x[xo..], m = ms + 1e-5 and sc = m ** -0.5.
@@ -224,16 +129,16 @@ export function mlpBackward(
     dH = ws.dH,
     h = A.h;
   const { norm, residual, activation } = model.config;
-  linearBackward(dA, false, p.mlp_fc2, A.a, dX, n, ws.dcol);
+  model.kernels.linearBackward(dA, false, p.mlp_fc2, A.a, dX, n);
   activateBackward(h, dA, dH, n * F, activation === "relu2");
-  linearBackward(ws.dXa, false, p.mlp_fc1, A.xb, dH, n, ws.dcol);
+  model.kernels.linearBackward(ws.dXa, false, p.mlp_fc1, A.xb, dH, n);
   if (residual)
     dXmid.set(dX.subarray(0, n * E)); // the residual path
   else dXmid.fill(0, 0, n * E);
   blockInputBackward(norm, dXmid, ws.dXa, A.xmid, n, E, A.msB, A.scaleB);
 }
 
-// %% ../chapters/08-efficiency.ipynb 26
+// %% ../chapters/08-efficiency.ipynb 34
 /**
  * Backward of attendHeads for every query position t < n: dAtt -> dQ, dK, dV
  * (zeroed first).
@@ -310,15 +215,15 @@ export function attentionBackward(
   if (residual)
     dX.set(ws.dXmid.subarray(0, n * E)); // the residual path
   else dX.fill(0, 0, n * E);
-  linearBackward(ws.dAtt, false, p.attn_wo, A.att, ws.dXmid, n, ws.dcol);
+  model.kernels.linearBackward(ws.dAtt, false, p.attn_wo, A.att, ws.dXmid, n);
   attendHeadsBackward(A, ws, n, E, H, T);
-  linearBackward(dXa, false, p.attn_wq, A.xa, ws.dQ, n, ws.dcol);
-  linearBackward(dXa, true, p.attn_wk, A.xa, ws.dK, n, ws.dcol);
-  linearBackward(dXa, true, p.attn_wv, A.xa, ws.dV, n, ws.dcol);
+  model.kernels.linearBackward(dXa, false, p.attn_wq, A.xa, ws.dQ, n);
+  model.kernels.linearBackward(dXa, true, p.attn_wk, A.xa, ws.dK, n);
+  model.kernels.linearBackward(dXa, true, p.attn_wv, A.xa, ws.dV, n);
   blockInputBackward(norm, dX, dXa, ws.stream[l], n, E, A.msA, A.scaleA);
 }
 
-// %% ../chapters/08-efficiency.ipynb 28
+// %% ../chapters/08-efficiency.ipynb 36
 /** ws.dX (wrt stream[0]) -> the rows of wte and wpe that were looked up. */
 export function embedBackward(
   model: FastModel,

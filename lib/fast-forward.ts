@@ -2,51 +2,7 @@
 
 import { type FastModel, type LayerActs, type Workspace } from "./fast-model";
 
-// %% ../chapters/08-efficiency.ipynb 16
-/**
- * out[o + i] = sum_j w[i][j] * x[xo + j], each sum taken left to right from 0.
- */
-function linearInto(
-  out: Float64Array,
-  o: number,
-  w: Float64Array,
-  rows: number,
-  cols: number,
-  x: Float64Array,
-  xo: number,
-): void {
-  let i = 0;
-  // Four rows at a time: four independent sums the processor can overlap, each
-  // still added in order.
-  for (; i + 4 <= rows; i += 4) {
-    const r0 = i * cols,
-      r1 = r0 + cols,
-      r2 = r1 + cols,
-      r3 = r2 + cols;
-    let s0 = 0,
-      s1 = 0,
-      s2 = 0,
-      s3 = 0;
-    for (let j = 0; j < cols; j++) {
-      const xj = x[xo + j];
-      s0 += w[r0 + j] * xj;
-      s1 += w[r1 + j] * xj;
-      s2 += w[r2 + j] * xj;
-      s3 += w[r3 + j] * xj;
-    }
-    out[o + i] = s0;
-    out[o + i + 1] = s1;
-    out[o + i + 2] = s2;
-    out[o + i + 3] = s3;
-  }
-  for (; i < rows; i++) {
-    const r = i * cols;
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += w[r + j] * x[xo + j];
-    out[o + i] = s;
-  }
-}
-
+// %% ../chapters/08-efficiency.ipynb 24
 /**
  * y = x * (ms + 1e-5) ** -0.5 with ms = sum(x * x) * (1/n); keeps ms + 1e-5 and
  * the scale of position t.
@@ -69,7 +25,7 @@ function rmsnormInto(
   for (let j = 0; j < n; j++) y[o + j] = x[o + j] * sc;
 }
 
-// %% ../chapters/08-efficiency.ipynb 18
+// %% ../chapters/08-efficiency.ipynb 26
 /**
  * The first residual stream: wte[tok] + wpe[t], then rmsnorm (unless embed_norm
  * is off).
@@ -151,29 +107,35 @@ export function addInto(
 }
 
 /**
- * Layer l's attention block at position t: xmid = stream[l] +
- * wo(heads(rmsnorm(stream[l]))).
+ * Layer l's attention block at positions from..to-1: xmid = stream[l] +
+ * wo(heads(rmsnorm(stream[l]))). Earlier positions are in the caches.
  */
 export function attentionForward(
   model: FastModel,
   ws: Workspace,
   l: number,
-  t: number,
+  from: number,
+  to: number,
 ): void {
   const { n_embd: E, n_head: H, block_size: T } = model.config;
-  const o = t * E;
+  const o = from * E,
+    n = to - from;
   const p = model.layers[l],
     A = ws.layers[l],
     xin = ws.stream[l];
   const { norm, residual } = model.config;
-  if (norm) rmsnormInto(A.xa, xin, o, E, A.msA, A.scaleA, t);
-  else A.xa.set(xin.subarray(o, o + E), o);
-  linearInto(A.q, o, p.attn_wq.data, E, E, A.xa, o);
-  linearInto(A.k, o, p.attn_wk.data, E, E, A.xa, o);
-  linearInto(A.v, o, p.attn_wv.data, E, E, A.xa, o);
-  attendHeads(A, t, E, H, T);
-  linearInto(A.xmid, o, p.attn_wo.data, E, E, A.att, o);
-  if (residual) addInto(A.xmid, A.xmid, xin, o, E);
+  const { linear } = model.kernels;
+  for (let t = from; t < to; t++) {
+    if (norm) rmsnormInto(A.xa, xin, t * E, E, A.msA, A.scaleA, t);
+    else A.xa.set(xin.subarray(t * E, (t + 1) * E), t * E);
+  }
+  linear(A.q, o, p.attn_wq.data, E, E, A.xa, o, n);
+  linear(A.k, o, p.attn_wk.data, E, E, A.xa, o, n);
+  linear(A.v, o, p.attn_wv.data, E, E, A.xa, o, n);
+  // Causal: position t reads keys and values 0..t, all written by now.
+  for (let t = from; t < to; t++) attendHeads(A, t, E, H, T);
+  linear(A.xmid, o, p.attn_wo.data, E, E, A.att, o, n);
+  if (residual) addInto(A.xmid, A.xmid, xin, o, n * E);
 }
 
 /** a = relu(h), or relu(h) ** 2, over [from, to). */
@@ -195,62 +157,68 @@ export function activate(
 }
 
 /**
- * Layer l's MLP block at position t: stream[l + 1] = xmid +
+ * Layer l's MLP block at positions from..to-1: stream[l + 1] = xmid +
  * fc2(act(fc1(rmsnorm(xmid)))).
  */
 export function mlpForward(
   model: FastModel,
   ws: Workspace,
   l: number,
-  t: number,
+  from: number,
+  to: number,
 ): void {
   const E = model.config.n_embd;
   const F = 4 * E;
-  const o = t * E,
-    of = t * F;
+  const o = from * E,
+    of = from * F,
+    n = to - from;
   const p = model.layers[l],
     A = ws.layers[l],
     out = ws.stream[l + 1];
   const { norm, residual, activation } = model.config;
-  if (norm) rmsnormInto(A.xb, A.xmid, o, E, A.msB, A.scaleB, t);
-  else A.xb.set(A.xmid.subarray(o, o + E), o);
-  linearInto(A.h, of, p.mlp_fc1.data, F, E, A.xb, o);
-  activate(A.h, A.a, of, of + F, activation === "relu2");
-  linearInto(out, o, p.mlp_fc2.data, E, F, A.a, of);
-  if (residual) addInto(out, out, A.xmid, o, E);
+  const { linear } = model.kernels;
+  for (let t = from; t < to; t++) {
+    if (norm) rmsnormInto(A.xb, A.xmid, t * E, E, A.msB, A.scaleB, t);
+    else A.xb.set(A.xmid.subarray(t * E, (t + 1) * E), t * E);
+  }
+  linear(A.h, of, p.mlp_fc1.data, F, E, A.xb, o, n);
+  activate(A.h, A.a, of, to * F, activation === "relu2");
+  linear(out, o, p.mlp_fc2.data, E, F, A.a, of, n);
+  if (residual) addInto(out, out, A.xmid, o, n * E);
 }
 
-/** logits of position t = lm_head x (wte x when the weights are tied). */
-export function headForward(model: FastModel, ws: Workspace, t: number): void {
+/** The logits of positions from..to-1: lm_head x (wte x, weights tied). */
+export function headForward(
+  model: FastModel,
+  ws: Workspace,
+  from: number,
+  to: number,
+): void {
   const E = model.config.n_embd,
     V = model.vocabSize;
-  linearInto(
-    ws.logits,
-    t * V,
-    model.lm_head.data,
-    V,
-    E,
-    ws.stream[model.layers.length],
-    t * E,
-  );
+  const x = ws.stream[model.layers.length];
+  const W = model.lm_head.data;
+  model.kernels.linear(ws.logits, from * V, W, V, E, x, from * E, to - from);
 }
 
 /**
- * One token at position t through the whole model; its logits land at
- * ws.logits[t * vocabSize].
+ * tokens[t] at each position t in from..to-1 through the whole model, one
+ * layer at a time (positions before `from` must be done already, as in
+ * decoding); the logits of position t land at ws.logits[t * vocabSize].
  */
-export function forwardPosition(
+export function forward(
   model: FastModel,
   ws: Workspace,
-  tok: number,
-  t: number,
+  tokens: readonly number[],
+  from: number,
+  to: number,
 ): void {
-  embedForward(model, ws, tok, t);
+  for (let t = from; t < to; t++) embedForward(model, ws, tokens[t], t);
   for (let l = 0; l < model.layers.length; l++) {
-    attentionForward(model, ws, l, t);
-    mlpForward(model, ws, l, t);
+    attentionForward(model, ws, l, from, to);
+    mlpForward(model, ws, l, from, to);
   }
-  headForward(model, ws, t);
+  headForward(model, ws, from, to);
 }
 
 /**

