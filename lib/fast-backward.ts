@@ -44,7 +44,8 @@ export function headBackward(
     model.lm_head,
     ws.stream[model.layers.length],
     ws.dLogits,
-    n);
+    n,
+  );
 }
 
 // %% ../chapters/08-efficiency.ipynb 32

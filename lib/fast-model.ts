@@ -78,10 +78,7 @@ export function createFastModel(
 }
 
 /** A copy of a Value model's weights in flat buffers (gradients start at 0). */
-export function fastFromModel(
-  model: Model,
-  kernels: Kernels = jsKernels,
-): FastModel {
+export function fastFromModel(model: Model, kernels: Kernels = jsKernels): FastModel {
   const fast = buildFastModel(model.config, model.vocabSize, kernels);
   const leaves = layoutLeaves(model);
   for (let i = 0; i < leaves.length; i++) fast.data[i] = leaves[i].data;

@@ -43,11 +43,12 @@ export interface WasmExports {
 
 export let compiled: WebAssembly.Module | null | undefined;
 
-/** The kernels' module, compiled once; null where WebAssembly SIMD is missing. */
+/** The kernels' module, compiled once; null without WebAssembly SIMD. */
 export function kernelModule(): WebAssembly.Module | null {
   if (compiled === undefined) {
     try {
-      const bytes = Uint8Array.from(atob(KERNELS_WASM), (c) => c.charCodeAt(0));
+      const text = atob(KERNELS_WASM);
+      const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
       compiled = new WebAssembly.Module(bytes);
     } catch {
       compiled = null;
@@ -115,7 +116,16 @@ export function wasmKernels(config: Config, vocabSize: number): Kernels | undefi
       const { beta1, beta2, k1, k2, lr, c1, c2, eps, decay } = c;
       const [p, g] = [data.byteOffset, grad.byteOffset];
       const coefficients = [beta1, beta2, k1, k2, lr, c1, c2, eps, decay];
-      return k.adam(p, g, m.byteOffset, v.byteOffset, data.length, ...coefficients) === 1;
+      return (
+        k.adam(
+          p,
+          g,
+          m.byteOffset,
+          v.byteOffset,
+          data.length,
+          ...coefficients,
+        ) === 1
+      );
     },
   };
 }

@@ -103,27 +103,27 @@ export function fastEngine(
     decoder: () => {
       const tokens: number[] = [];
       return {
-      logits(token, pos) {
-        // The Value engine's embed refuses these too: the arrays would read
-        // past the tables and give NaN.
-        if (!(Number.isInteger(token) && token >= 0 && token < V))
-          throw new RangeError(
-            `token ${token} is outside the vocabulary of ${V}`,
-          );
-        if (!(
-          Number.isInteger(pos) &&
-          pos >= 0 &&
-          pos < fast.config.block_size
-        ))
-          throw new RangeError(
-            `position ${pos} is outside the position table ` +
-              `(block_size ${fast.config.block_size})`,
-          );
-        tokens[pos] = token;
-        forward(fast, ws, tokens, pos, pos + 1);
-        return ws.logits.subarray(pos * V, (pos + 1) * V);
-      },
-    };
+        logits(token, pos) {
+          // The Value engine's embed refuses these too: the arrays would read
+          // past the tables and give NaN.
+          if (!(Number.isInteger(token) && token >= 0 && token < V))
+            throw new RangeError(
+              `token ${token} is outside the vocabulary of ${V}`,
+            );
+          if (!(
+            Number.isInteger(pos) &&
+            pos >= 0 &&
+            pos < fast.config.block_size
+          ))
+            throw new RangeError(
+              `position ${pos} is outside the position table ` +
+                `(block_size ${fast.config.block_size})`,
+            );
+          tokens[pos] = token;
+          forward(fast, ws, tokens, pos, pos + 1);
+          return ws.logits.subarray(pos * V, (pos + 1) * V);
+        },
+      };
     },
   };
 }
