@@ -197,7 +197,8 @@ import { adamUpdate } from "./train";
 export const jsKernels: Kernels = {
   name: "TypeScript",
   alloc: (length) => new Float64Array(length),
-  linear,
-  linearBackward,
+  // (spelled out: tslab does not resolve shorthand properties across cells)
+  linear: linear,
+  linearBackward: linearBackward,
   adam: adamUpdate,
 };

@@ -37,21 +37,40 @@ export interface WasmExports {
     M: number,
     V: number,
     length: number,
-    ...coefficients: number[]
+    beta1: number,
+    beta2: number,
+    k1: number,
+    k2: number,
+    lr: number,
+    c1: number,
+    c2: number,
+    eps: number,
+    decay: number,
   ): number;
 }
 
-export let compiled: WebAssembly.Module | null | undefined;
+/**
+ * The part of the WebAssembly API used here (its types come with the DOM's,
+ * which Node's do not include).
+ */
+export interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: object };
+  Memory: new (size: { initial: number }) => { buffer: ArrayBuffer };
+}
+export const wasmApi = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
+
+export let compiled: object | null | undefined;
 
 /** The kernels' module, compiled once; null without WebAssembly SIMD. */
-export function kernelModule(): WebAssembly.Module | null {
+export function kernelModule(): object | null {
   if (compiled === undefined) {
     try {
       const text = atob(KERNELS_WASM);
       const bytes = Uint8Array.from(text, (c) => c.charCodeAt(0));
-      compiled = new WebAssembly.Module(bytes);
+      compiled = wasmApi === undefined ? null : new wasmApi.Module(bytes);
     } catch {
-      compiled = null;
+      compiled = null; // no SIMD, or (in a browser's main thread) too big
     }
   }
   return compiled;
@@ -66,7 +85,7 @@ export function kernelModule(): WebAssembly.Module | null {
  */
 export function wasmKernels(config: Config, vocabSize: number): Kernels | undefined {
   const module = kernelModule();
-  if (module === null) return undefined;
+  if (module === null || wasmApi === undefined) return undefined;
   let params = 0;
   for (const [, rows, cols] of parameterLayout(config, vocabSize))
     params += rows * cols;
@@ -78,8 +97,8 @@ export function wasmKernels(config: Config, vocabSize: number): Kernels | undefi
   // linear's copy of its input as columns: block_size + 1 rows of fc2's 4E
   const scratch = (config.block_size + 1) * 4 * config.n_embd;
   const bytes = 8 * (4 * params + workspace + scratch);
-  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
-  const k = new WebAssembly.Instance(module, { env: { memory } })
+  const memory = new wasmApi.Memory({ initial: Math.ceil(bytes / 65536) });
+  const k = new wasmApi.Instance(module, { env: { memory } })
     .exports as unknown as WasmExports;
   const buffer = memory.buffer;
   let next = 0;
@@ -90,41 +109,33 @@ export function wasmKernels(config: Config, vocabSize: number): Kernels | undefi
     return a;
   };
   const xt = alloc(scratch);
-  const inside = (...arrays: Float64Array[]): boolean =>
-    arrays.every((a) => a.buffer === buffer);
+  // A buffer's byte offset in the memory, or -1 if it lives elsewhere.
+  const at = (a: Float64Array): number =>
+    a.buffer === buffer ? a.byteOffset : -1;
   return {
     name: "WebAssembly",
     alloc,
     linear(Y, yo, W, rows, cols, X, xo, n) {
-      if (!inside(Y, W, X) || (n + 1) * cols > xt.length)
+      const [y, w, x] = [at(Y), at(W), at(X)];
+      if (y < 0 || w < 0 || x < 0 || (n + 1) * cols > xt.length)
         return jsKernels.linear(Y, yo, W, rows, cols, X, xo, n);
-      const y = Y.byteOffset + 8 * yo,
-        x = X.byteOffset + 8 * xo;
-      k.linear(y, x, n, W.byteOffset, rows, cols, xt.byteOffset);
+      k.linear(y + 8 * yo, x + 8 * xo, n, w, rows, cols, xt.byteOffset);
     },
     linearBackward(dX, accumulate, W, X, dY, n) {
-      if (!inside(dX, W.data, W.grad, X, dY))
+      const [dx, w, g, x, dy] = [dX, W.data, W.grad, X, dY].map(at);
+      if (dx < 0 || w < 0 || g < 0 || x < 0 || dy < 0)
         return jsKernels.linearBackward(dX, accumulate, W, X, dY, n);
-      const { rows, cols } = W;
-      const [w, g] = [W.data.byteOffset, W.grad.byteOffset];
-      const [x, dy] = [X.byteOffset, dY.byteOffset];
-      k.linearBackward(dX.byteOffset, +accumulate, w, g, x, dy, n, rows, cols);
+      k.linearBackward(dx, +accumulate, w, g, x, dy, n, W.rows, W.cols);
     },
     adam(data, grad, state, c) {
-      const { m, v } = state;
-      if (!inside(data, grad, m, v)) return adamUpdate(data, grad, state, c);
+      const [p, g, m, v] = [data, grad, state.m, state.v].map(at);
+      if (p < 0 || g < 0 || m < 0 || v < 0)
+        return adamUpdate(data, grad, state, c);
       const { beta1, beta2, k1, k2, lr, c1, c2, eps, decay } = c;
-      const [p, g] = [data.byteOffset, grad.byteOffset];
-      const coefficients = [beta1, beta2, k1, k2, lr, c1, c2, eps, decay];
+      const { length } = data;
+      const [b1, b2] = [beta1, beta2];
       return (
-        k.adam(
-          p,
-          g,
-          m.byteOffset,
-          v.byteOffset,
-          data.length,
-          ...coefficients,
-        ) === 1
+        k.adam(p, g, m, v, length, b1, b2, k1, k2, lr, c1, c2, eps, decay) === 1
       );
     },
   };

@@ -147,6 +147,8 @@ export {
 } from "./fast";
 export {
   type WasmExports,
+  type WasmApi,
+  wasmApi,
   compiled,
   kernelModule,
   wasmKernels,

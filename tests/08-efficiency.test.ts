@@ -21,7 +21,12 @@ import {
   train,
   trainingTokens,
   valueEngine,
+  bestKernels,
+  jsKernels,
+  createAdam,
+  wasmKernels,
   type Config,
+  type Kernels,
   type Random,
 } from "microgpt";
 
@@ -314,5 +319,120 @@ describe("the full default run", () => {
     expect(
       sampleMany(fastEngine(again.model), again.tok, createRandom(9), 3, 0.5),
     ).toEqual(sampleMany(slow, again.tok, createRandom(9), 3, 0.5));
+  });
+});
+
+describe("the WebAssembly kernels (chapter 8)", () => {
+  const sameBits = (a: ArrayLike<number>, b: ArrayLike<number>): boolean =>
+    a.length === b.length && Array.from(a).every((x, i) => Object.is(x, b[i]));
+
+  type Which = "ts" | "wasm" | "outside" | "mixed";
+
+  /**
+   * Training steps and five samples with the TypeScript kernels, the
+   * WebAssembly ones, the WebAssembly ones on buffers outside their memory
+   * (so every call falls back), or with only Adam's state outside.
+   */
+  function runWith(config: Config, docs: string[], which: Which) {
+    const run = prepareRun(docs, config);
+    let kernels: Kernels = jsKernels;
+    if (which !== "ts") {
+      const k = wasmKernels(config, run.model.vocabSize);
+      if (k === undefined) throw new Error("no WebAssembly SIMD in this Node");
+      kernels = which === "outside" ? { ...k, alloc: jsKernels.alloc } : k;
+    }
+    const engine = fastEngine(run.model, kernels);
+    const n = engine.data.length;
+    const adam = createAdam(n, which === "mixed" ? undefined : engine.alloc);
+    const losses: number[] = [];
+    const grads: number[] = [];
+    for (let s = 0; s < config.num_steps; s++) {
+      const doc = run.docs[s % run.docs.length];
+      losses.push(engine.lossAndGrads(trainingTokens(run.tok, doc, config)));
+      for (const g of engine.grad) grads.push(g);
+      expect(engine.adamStep?.(adam, s, config)).toBe(true);
+    }
+    const samples = sampleMany(engine, run.tok, createRandom(3), 5, 0.7);
+    const weights = Array.from(engine.data);
+    return { losses, grads, weights, m: Array.from(adam.m), samples };
+  }
+
+  it("are what this Node uses by default", () => {
+    expect(bestKernels(defaultConfig, 27).name).toBe("WebAssembly");
+  });
+
+  it("give the TypeScript kernels' losses, gradients, weights, Adam state and samples, bit for bit, on 40 random configurations", () => {
+    const rng = createRandom(8086);
+    for (let k = 0; k < 40; k++) {
+      const config = makeConfig({
+        ...randomConfig(rng),
+        num_steps: 10,
+        norm: rng.randbelow(4) !== 0,
+        residual: rng.randbelow(4) !== 0,
+        weight_decay: rng.randbelow(2) === 0 ? 0 : 0.1,
+        warmup_steps: rng.randbelow(3),
+      });
+      const docs = randomDocs(rng);
+      const ts = runWith(config, docs, "ts");
+      const label = `case ${k}: ${JSON.stringify(config)}`;
+      for (const which of ["wasm", "outside", "mixed"] as const) {
+        const other = runWith(config, docs, which);
+        expect(
+          sameBits(other.losses, ts.losses),
+          `${which} losses, ${label}`,
+        ).toBe(true);
+        expect(
+          sameBits(other.grads, ts.grads),
+          `${which} gradients, ${label}`,
+        ).toBe(true);
+        expect(
+          sameBits(other.weights, ts.weights),
+          `${which} weights, ${label}`,
+        ).toBe(true);
+        expect(sameBits(other.m, ts.m), `${which} Adam's m, ${label}`).toBe(
+          true,
+        );
+        expect(other.samples, `${which} samples, ${label}`).toEqual(ts.samples);
+      }
+    }
+  });
+
+  it("compute linear and its backward pass as the TypeScript loops do, on every shape up to 9 x 9 x 9", () => {
+    const rng = createRandom(11);
+    const config = makeConfig({ n_embd: 16, n_layer: 0, block_size: 16 });
+    const wasm = wasmKernels(config, 100);
+    expect(wasm).toBeDefined();
+    const k = wasm as Kernels;
+    const fill = (a: Float64Array, zeros: number): Float64Array => {
+      for (let i = 0; i < a.length; i++)
+        a[i] = rng.random() < zeros ? 0 : rng.gauss(0, 1);
+      return a;
+    };
+    for (let rows = 1; rows <= 9; rows++)
+      for (let cols = 1; cols <= 9; cols++)
+        for (let n = 1; n <= 9; n++) {
+          const W = fill(k.alloc(rows * cols), 0);
+          const X = fill(k.alloc(n * cols + 3), 0.2);
+          const Y = k.alloc(n * rows + 2);
+          const want = new Float64Array(n * rows + 2);
+          k.linear(Y, 2, W, rows, cols, X, 3, n);
+          jsKernels.linear(want, 2, W, rows, cols, X, 3, n);
+          const shape = `${rows}x${cols}, ${n} positions`;
+          expect(sameBits(Y, want), `linear ${shape}`).toBe(true);
+          const G = fill(k.alloc(rows * cols), 0);
+          const tensor = { name: "w", rows, cols, data: W, grad: G };
+          const wantTensor = { ...tensor, grad: Float64Array.from(G) };
+          const dY = fill(k.alloc(n * rows), 0.4);
+          for (const accumulate of [false, true]) {
+            const dX = fill(k.alloc(n * cols), 0);
+            const wantDX = Float64Array.from(dX);
+            k.linearBackward(dX, accumulate, tensor, X, dY, n);
+            jsKernels.linearBackward(wantDX, accumulate, wantTensor, X, dY, n);
+            expect(sameBits(dX, wantDX), `dX ${shape} ${accumulate}`).toBe(
+              true,
+            );
+            expect(sameBits(G, wantTensor.grad), `dW ${shape}`).toBe(true);
+          }
+        }
   });
 });
