@@ -109,37 +109,48 @@ export function wasmKernels(config: Config, vocabSize: number): Kernels | undefi
     return a;
   };
   const xt = alloc(scratch);
-  // A buffer's byte offset in the memory, or -1 if it lives elsewhere.
-  const at = (a: Float64Array): number =>
-    a.buffer === buffer ? a.byteOffset : -1;
+  // Whether a buffer lives in this memory (if not, the TypeScript loop runs).
+  const mine = (a: Float64Array): boolean => a.buffer === buffer;
   return {
     name: "WebAssembly",
     alloc,
     linear(Y, yo, W, rows, cols, X, xo, n) {
-      const [y, w, x] = [at(Y), at(W), at(X)];
-      if (y < 0 || w < 0 || x < 0 || (n + 1) * cols > xt.length)
+      if (!(mine(Y) && mine(W) && mine(X)) || (n + 1) * cols > xt.length)
         return jsKernels.linear(Y, yo, W, rows, cols, X, xo, n);
-      k.linear(y + 8 * yo, x + 8 * xo, n, w, rows, cols, xt.byteOffset);
+      const [y, x] = [Y.byteOffset + 8 * yo, X.byteOffset + 8 * xo];
+      k.linear(y, x, n, W.byteOffset, rows, cols, xt.byteOffset);
     },
     linearBackward(dX, accumulate, W, X, dY, n) {
-      const [dx, w, g, x, dy] = [dX, W.data, W.grad, X, dY].map(at);
-      if (dx < 0 || w < 0 || g < 0 || x < 0 || dy < 0)
+      const { data, grad, rows, cols } = W;
+      if (!(mine(dX) && mine(data) && mine(grad) && mine(X) && mine(dY)))
         return jsKernels.linearBackward(dX, accumulate, W, X, dY, n);
-      k.linearBackward(dx, +accumulate, w, g, x, dy, n, W.rows, W.cols);
+      const [w, g] = [data.byteOffset, grad.byteOffset];
+      const [dx, x, dy] = [dX.byteOffset, X.byteOffset, dY.byteOffset];
+      k.linearBackward(dx, +accumulate, w, g, x, dy, n, rows, cols);
     },
     adam(data, grad, state, c) {
-      const [p, g, m, v] = [data, grad, state.m, state.v].map(at);
-      if (p < 0 || g < 0 || m < 0 || v < 0)
+      const { m, v } = state;
+      if (!(mine(data) && mine(grad) && mine(m) && mine(v)))
         return adamUpdate(data, grad, state, c);
       const { beta1, beta2, k1, k2, lr, c1, c2, eps, decay } = c;
-      const { length } = data;
-      const [b1, b2] = [beta1, beta2];
-      return (
-        k.adam(p, g, m, v, length, b1, b2, k1, k2, lr, c1, c2, eps, decay) === 1
-      );
+      // In slices: V8 starts a function in quick, plain code and switches to
+      // its optimised code at a later call, not in the middle of one.
+      let finite = true;
+      for (let from = 0; from < data.length; from += ADAM_SLICE) {
+        const length = Math.min(ADAM_SLICE, data.length - from);
+        const [p, g] = [data.byteOffset + 8 * from, grad.byteOffset + 8 * from];
+        const [mo, vo] = [m.byteOffset + 8 * from, v.byteOffset + 8 * from];
+        const [b1, b2] = [beta1, beta2];
+        const ok = k.adam(p, g, mo, vo, length, b1, b2, k1, k2, lr, c1, c2, eps, decay);
+        finite = ok === 1 && finite;
+      }
+      return finite;
     },
   };
 }
+
+/** Parameters per call of the WebAssembly Adam (the last call takes the rest). */
+export const ADAM_SLICE = 8192;
 
 /** The fastest kernels here for a model of this configuration. */
 export function bestKernels(config: Config, vocabSize: number): Kernels {

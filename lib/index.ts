@@ -152,6 +152,7 @@ export {
   compiled,
   kernelModule,
   wasmKernels,
+  ADAM_SLICE,
   bestKernels,
 } from "./fast-wasm";
 export {
