@@ -141,7 +141,22 @@ export function wasmKernels(config: Config, vocabSize: number): Kernels | undefi
         const [p, g] = [data.byteOffset + 8 * from, grad.byteOffset + 8 * from];
         const [mo, vo] = [m.byteOffset + 8 * from, v.byteOffset + 8 * from];
         const [b1, b2] = [beta1, beta2];
-        const ok = k.adam(p, g, mo, vo, length, b1, b2, k1, k2, lr, c1, c2, eps, decay);
+        const ok = k.adam(
+          p,
+          g,
+          mo,
+          vo,
+          length,
+          b1,
+          b2,
+          k1,
+          k2,
+          lr,
+          c1,
+          c2,
+          eps,
+          decay,
+        );
         finite = ok === 1 && finite;
       }
       return finite;
@@ -149,7 +164,7 @@ export function wasmKernels(config: Config, vocabSize: number): Kernels | undefi
   };
 }
 
-/** Parameters per call of the WebAssembly Adam (the last call takes the rest). */
+/** Parameters per call of the WebAssembly Adam (the last takes the rest). */
 export const ADAM_SLICE = 8192;
 
 /** The fastest kernels here for a model of this configuration. */
