@@ -63,6 +63,17 @@ const files = {
     "export declare const KERNELS_WASM: string;\n",
 };
 if (process.argv.includes("--check")) {
+  // Chapter 8 shows the source in the book: no line may need a scroll bar.
+  const long = fs
+    .readFileSync(path.join(root, source), "utf8")
+    .split("\n")
+    .findIndex((line) => line.length > 80);
+  if (long >= 0) {
+    console.error(
+      `${source} line ${long + 1} is longer than 80 characters: split it`,
+    );
+    process.exit(1);
+  }
   const stale = Object.entries(files).filter(
     ([f, text]) =>
       !fs.existsSync(path.join(root, f)) ||

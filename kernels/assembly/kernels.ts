@@ -14,16 +14,19 @@ export function linear(
   const np = (n + 1) & ~1;
   const colBytes = <usize>np << 3;
   for (let t = 0; t < n; t++)
-    for (let j = 0; j < cols; j++)
-      store<f64>(XT + <usize>(j * np + t) * 8, load<f64>(X + <usize>(t * cols + j) * 8));
-  if (n < np) for (let j = 0; j < cols; j++) store<f64>(XT + <usize>(j * np + n) * 8, 0);
+    for (let j = 0; j < cols; j++) {
+      const x = load<f64>(X + <usize>(t * cols + j) * 8);
+      store<f64>(XT + <usize>(j * np + t) * 8, x);
+    }
+  if (n < np)
+    for (let j = 0; j < cols; j++) store<f64>(XT + <usize>(j * np + n) * 8, 0);
   const rowBytes = <usize>cols << 3;
   let i = 0;
   for (; i + 2 <= rows; i += 2) {
     const w0 = W + <usize>i * rowBytes;
     const w1 = w0 + rowBytes;
     let t = 0;
-    // Two rows by eight positions: eight sums in flight.
+    // Two rows by eight positions: eight vectors, sixteen sums in flight.
     for (; t + 8 <= np; t += 8) {
       let a0 = f64x2.splat(0), a1 = a0, a2 = a0, a3 = a0;
       let b0 = a0, b1 = a0, b2 = a0, b3 = a0;
@@ -53,8 +56,10 @@ export function linear(
       let x = XT + (<usize>t << 3);
       for (let j = 0; j < cols; j++) {
         const xv = v128.load(x);
-        a = f64x2.add(a, f64x2.mul(f64x2.splat(load<f64>(w0 + (<usize>j << 3))), xv));
-        b = f64x2.add(b, f64x2.mul(f64x2.splat(load<f64>(w1 + (<usize>j << 3))), xv));
+        const u = f64x2.splat(load<f64>(w0 + (<usize>j << 3)));
+        const v = f64x2.splat(load<f64>(w1 + (<usize>j << 3)));
+        a = f64x2.add(a, f64x2.mul(u, xv));
+        b = f64x2.add(b, f64x2.mul(v, xv));
         x += colBytes;
       }
       put(Y, rows, n, t, i, a, b);
@@ -67,17 +72,22 @@ export function linear(
       let a = f64x2.splat(0);
       let x = XT + (<usize>t << 3);
       for (let j = 0; j < cols; j++) {
-        a = f64x2.add(a, f64x2.mul(f64x2.splat(load<f64>(w0 + (<usize>j << 3))), v128.load(x)));
+        const u = f64x2.splat(load<f64>(w0 + (<usize>j << 3)));
+        a = f64x2.add(a, f64x2.mul(u, v128.load(x)));
         x += colBytes;
       }
-      store<f64>(Y + <usize>(t * rows + i) * 8, f64x2.extract_lane(a, 0));
-      if (t + 1 < n) store<f64>(Y + <usize>((t + 1) * rows + i) * 8, f64x2.extract_lane(a, 1));
+      const y = Y + <usize>(t * rows + i) * 8;
+      store<f64>(y, f64x2.extract_lane(a, 0));
+      if (t + 1 < n)
+        store<f64>(y + (<usize>rows << 3), f64x2.extract_lane(a, 1));
     }
   }
 }
 
 // Rows i and i + 1 of positions t and t + 1 (t + 1 only if it exists).
-@inline function put(Y: usize, rows: i32, n: i32, t: i32, i: i32, a: v128, b: v128): void {
+@inline function put(
+  Y: usize, rows: i32, n: i32, t: i32, i: i32, a: v128, b: v128,
+): void {
   if (t >= n) return;
   const y = Y + <usize>(t * rows + i) * 8;
   store<f64>(y, f64x2.extract_lane(a, 0));
@@ -174,7 +184,8 @@ export function linearBackward(
         b += load<f64>(dy1 + o) * xj;
       }
       store<f64>(g0 + (<usize>j << 3), load<f64>(g0 + (<usize>j << 3)) + a);
-      if (two) store<f64>(g1 + (<usize>j << 3), load<f64>(g1 + (<usize>j << 3)) + b);
+      if (two)
+        store<f64>(g1 + (<usize>j << 3), load<f64>(g1 + (<usize>j << 3)) + b);
     }
   }
   // the input gradient, two positions at a time
@@ -236,7 +247,9 @@ export function linearBackward(
         const dy = u == 0 ? dy0 : dy1;
         let a: f64 = 0;
         for (let i = 0; i < rows; i++)
-          a += load<f64>(W + <usize>(i * cols + j) * 8) * load<f64>(dy + (<usize>i << 3));
+          a +=
+            load<f64>(W + <usize>(i * cols + j) * 8) *
+            load<f64>(dy + (<usize>i << 3));
         const o = (u == 0 ? dx0 : dx1) + (<usize>j << 3);
         store<f64>(o, accumulate ? load<f64>(o) + a : a);
       }
@@ -254,7 +267,8 @@ export function linearBackward(
 
 // The first 2 * vectors of o[0..8) = a (or += a when accumulate is 1).
 @inline function putRow(
-  o: usize, accumulate: i32, a0: v128, a1: v128, a2: v128, a3: v128, vectors: i32 = 4,
+  o: usize, accumulate: i32,
+  a0: v128, a1: v128, a2: v128, a3: v128, vectors: i32 = 4,
 ): void {
   if (accumulate) {
     a0 = f64x2.add(v128.load(o), a0);
@@ -290,19 +304,27 @@ export function adam(
   for (let o: usize = 0; o < end; o += 16) {
     const g = v128.load(G + o);
     const m = f64x2.add(f64x2.mul(b1, v128.load(M + o)), f64x2.mul(vk1, g));
-    const v = f64x2.add(f64x2.mul(b2, v128.load(V + o)), f64x2.mul(vk2, f64x2.mul(g, g)));
+    const v = f64x2.add(
+      f64x2.mul(b2, v128.load(V + o)),
+      f64x2.mul(vk2, f64x2.mul(g, g)),
+    );
     v128.store(M + o, m);
     v128.store(V + o, v);
     // x / 1 is x exactly: once 1 - beta ** (step + 1) rounds to 1 (after
     // about 230 steps for beta1 = 0.85), its division is skipped.
     const mHat = c1 == 1 ? m : f64x2.div(m, vc1);
     const vHat = c2 == 1 ? v : f64x2.div(v, vc2);
-    const step = f64x2.div(f64x2.mul(vlr, mHat), f64x2.add(f64x2.sqrt(vHat), veps));
+    const step = f64x2.div(
+      f64x2.mul(vlr, mHat),
+      f64x2.add(f64x2.sqrt(vHat), veps),
+    );
     const p = v128.load(P + o);
-    const w = f64x2.sub(p, decay == 0 ? step : f64x2.add(step, f64x2.mul(vdecay, p)));
+    const pull = decay == 0 ? step : f64x2.add(step, f64x2.mul(vdecay, p));
+    const w = f64x2.sub(p, pull);
     v128.store(P + o, w);
     v128.store(G + o, zero);
-    finite = f64x2.add(finite, f64x2.add(f64x2.mul(f64x2.mul(w, w), zero), f64x2.sub(v, v)));
+    const check = f64x2.add(f64x2.mul(f64x2.mul(w, w), zero), f64x2.sub(v, v));
+    finite = f64x2.add(finite, check);
   }
   let last: f64 = 0;
   if (len & 1) {
@@ -319,5 +341,6 @@ export function adam(
     store<f64>(G + o, 0);
     last = w * w * 0 + (v - v);
   }
-  return f64x2.extract_lane(finite, 0) == 0 && f64x2.extract_lane(finite, 1) == 0 && last == 0 ? 1 : 0;
+  const lanes = f64x2.extract_lane(finite, 0) + f64x2.extract_lane(finite, 1);
+  return lanes == 0 && last == 0 ? 1 : 0;
 }

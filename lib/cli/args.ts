@@ -181,8 +181,8 @@ const TRAIN_OPTIONS = {
     choices: engines,
     default: "value",
     what:
-      "value: the book's Value graph; fast: flat arrays, same numbers " +
-      "(no per-position backward)",
+      "value: the book's Value graph; fast: flat arrays and WebAssembly " +
+      "SIMD, same numbers (no per-position backward)",
   },
   data: {
     type: "string",
